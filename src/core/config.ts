@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { maskSecret } from './mask.js';
+
+/**
+ * The one schema of every setting. Each command validates only the settings it needs (requireSetting),
+ * so `webhooks verify` works with no Stripe key.
+ */
+export const SettingsSchema = z.object({
+  stripeApiKey: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_test_… or rk_test_…)'),
+  stripeApiBase: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' }),
+  webhookSecret: z.string().trim().min(1, 'must not be empty'),
+  webhookProvider: z.enum(['auto', 'stripe', 'github', 'standard', 'shopify', 'slack']),
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  serviceBusConnectionString: z
+    .string()
+    .regex(/Endpoint=sb:\/\/[^;]+/i, 'must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…)'),
+  serviceBusNamespace: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name such as contoso.servicebus.windows.net'),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingName = keyof Settings;
+
+interface SettingSpec {
+  env: string[];
+  flag: string;
+  secret: boolean;
+  default?: string;
+}
+
+/** Where each setting may come from, and whether it is a secret to mask. */
+export const SETTINGS: Record<SettingName, SettingSpec> = {
+  stripeApiKey: { env: ['STRIPE_API_KEY', 'STRIPE_SECRET_KEY'], flag: '--api-key', secret: true },
+  stripeApiBase: { env: ['STRIPE_API_BASE'], flag: '--api-base', secret: false, default: 'https://api.stripe.com' },
+  webhookSecret: { env: ['SWITCHYARD_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET'], flag: '--secret', secret: true },
+  webhookProvider: { env: ['SWITCHYARD_WEBHOOK_PROVIDER'], flag: '--provider', secret: false, default: 'auto' },
+  webhookUrl: { env: ['SWITCHYARD_WEBHOOK_URL'], flag: '--webhook-url', secret: false },
+  serviceBusConnectionString: {
+    env: ['SERVICEBUS_CONNECTION_STRING'],
+    flag: '--connection-string',
+    secret: true,
+  },
+  serviceBusNamespace: { env: ['SERVICEBUS_NAMESPACE'], flag: '--namespace', secret: false },
+};
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** The config file's shape: settings at the top, and named profiles that override them. */
+export const ConfigFileSchema = z
+  .object({ profiles: z.record(z.string(), z.record(z.string(), z.unknown())).optional() })
+  .catchall(z.unknown());
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+
+export interface ConfigSource {
+  file?: ConfigFile;
+  /** Shown in messages, e.g. "./switchyard.config.json". */
+  filePath?: string;
+  profile?: string;
+}
+
+export interface LoadedSetting {
+  value: string;
+  /** "default", "config file ./x.json", "profile staging in ./x.json", "environment STRIPE_API_KEY", "flag --api-key". */
+  source: string;
+}
+
+/** Raw settings with their sources; each is validated when a command asks for it. */
+export interface Config {
+  readonly settings: Partial<Record<SettingName, LoadedSetting>>;
+  readonly profile?: string;
+  readonly filePath?: string;
+}
+
+/**
+ * Merges defaults < config file < profile < environment < flags. Pure: the environment and the parsed file are
+ * arguments. Unknown keys in the file and an unknown profile are reported with where they came from.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  flags: Partial<Record<SettingName, string | undefined>>,
+  source: ConfigSource = {},
+): Config {
+  const settings: Partial<Record<SettingName, LoadedSetting>> = {};
+  const where = source.filePath ?? 'the config file';
+  for (const name of SETTING_NAMES) {
+    const d = SETTINGS[name].default;
+    if (d !== undefined) settings[name] = { value: d, source: 'default' };
+  }
+  const apply = (values: Record<string, unknown>, label: string) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (key === 'profiles') continue;
+      if (!(key in SETTINGS)) {
+        throw new ConfigError(`unknown setting "${key}" in ${label}`, {
+          hint: `known settings: ${SETTING_NAMES.join(', ')}`,
+        });
+      }
+      if (typeof value !== 'string') {
+        throw new ConfigError(`setting "${key}" in ${label} must be a string`);
+      }
+      settings[key as SettingName] = { value, source: label };
+    }
+  };
+  if (source.file) apply(source.file, `config file ${where}`);
+  if (source.profile) {
+    const profile = source.file?.profiles?.[source.profile];
+    if (!profile) {
+      const known = Object.keys(source.file?.profiles ?? {});
+      throw new ConfigError(`profile "${source.profile}" is not defined in ${where}`, {
+        hint: known.length ? `defined profiles: ${known.join(', ')}` : 'add it under "profiles" in the config file',
+      });
+    }
+    apply(profile, `profile ${source.profile} in ${where}`);
+  }
+  for (const name of SETTING_NAMES) {
+    for (const variable of SETTINGS[name].env) {
+      const value = env[variable];
+      if (value !== undefined && value !== '') {
+        settings[name] = { value, source: `environment ${variable}` };
+        break;
+      }
+    }
+    const flag = flags[name];
+    if (flag !== undefined) settings[name] = { value: flag, source: `flag ${SETTINGS[name].flag}` };
+  }
+  return { settings, profile: source.profile, filePath: source.filePath };
+}
+
+/** The validated value of a setting, or undefined when it is not set anywhere. */
+export function getSetting<N extends SettingName>(config: Config, name: N): Settings[N] | undefined {
+  const loaded = config.settings[name];
+  if (!loaded) return undefined;
+  const parsed = SettingsSchema.shape[name].safeParse(loaded.value);
+  if (!parsed.success) {
+    const shown = SETTINGS[name].secret ? maskSecret(loaded.value) : JSON.stringify(loaded.value);
+    const issue = parsed.error.issues[0]?.message ?? 'invalid value';
+    throw new ConfigError(`invalid ${describeSetting(name)} ${shown} (from ${loaded.source}): ${issue}`);
+  }
+  return parsed.data as Settings[N];
+}
+
+/** Like getSetting, but a missing value is a configuration error naming the variable and the flag. */
+export function requireSetting<N extends SettingName>(config: Config, name: N, hint?: string): Settings[N] {
+  const value = getSetting(config, name);
+  if (value === undefined) {
+    const spec = SETTINGS[name];
+    throw new ConfigError(`${spec.env[0]} is not set`, {
+      hint: hint ?? `set it or pass ${spec.flag}`,
+    });
+  }
+  return value;
+}
+
+export function describeSetting(name: SettingName): string {
+  return SETTINGS[name].env[0] ?? name;
+}
+
+/** Every setting with its source and a masked value, for doctor and --verbose. */
+export function describeConfig(config: Config): { name: SettingName; env: string; value: string | null; source: string | null }[] {
+  return SETTING_NAMES.map((name) => {
+    const loaded = config.settings[name];
+    const spec = SETTINGS[name];
+    return {
+      name,
+      env: spec.env[0] ?? name,
+      value: loaded ? (spec.secret ? maskSecret(loaded.value) : loaded.value) : null,
+      source: loaded?.source ?? null,
+    };
+  });
+}

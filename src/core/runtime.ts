@@ -1,0 +1,29 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The process around a command: streams, environment, working directory and the interrupt signal. */
+export interface Runtime {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on the first SIGINT/SIGTERM; long-running commands clean up and then throw InterruptedError. */
+  signal: AbortSignal;
+}
+
+export function processRuntime(signal: AbortSignal): Runtime {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal,
+  };
+}
+
+/** True when the variable is set to something other than empty, "0" or "false". */
+export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name];
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}

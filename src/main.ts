@@ -1,67 +1,6 @@
-import { CommanderError } from 'commander';
-import { Chalk } from 'chalk';
-import { ExitCode, SwitchyardError, isSwitchyardError } from './core/errors.js';
-import { colorLevel } from './core/output.js';
-import { processRuntime, type Runtime } from './core/runtime.js';
-import { buildProgram } from './program.js';
-
-const REPORT_URL = 'https://github.com/switchyard-cli/switchyard/issues';
-
-interface Rendered {
-  code: number;
-  error?: { code: string; message: string; hint?: string };
-  detail?: string;
-}
-
-/** The one mapping from anything thrown to an exit code and what the user is told. */
-function classify(error: unknown, verbose: boolean): Rendered {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { code: ExitCode.ok };
-    const message = error.message.replace(/^error:\s*/i, '');
-    return { code: ExitCode.usage, error: { code: 'usage', message, hint: "see 'switchyard --help'" } };
-  }
-  if (isSwitchyardError(error)) {
-    const details: string[] = [];
-    if (verbose && error.requestId) details.push(`request id: ${error.requestId}`);
-    if (verbose && error.cause !== undefined) details.push(`cause: ${describeCause(error.cause)}`);
-    return {
-      code: error.exitCode,
-      error: { code: error.code, message: error.message, hint: error.hint },
-      detail: details.join('\n') || undefined,
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    code: ExitCode.internal,
-    error: {
-      code: 'internal',
-      message: `internal error: ${message}`,
-      hint: `this is a bug in switchyard; please report it at ${REPORT_URL}${verbose ? '' : ' with the output of --verbose'}`,
-    },
-    detail: verbose && error instanceof Error ? error.stack : undefined,
-  };
-}
-
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
-}
-
-function joinLine(message: string, hint?: string): string {
-  if (!hint) return message;
-  return /[.!?:]$/.test(message) ? `${message} ${hint}` : `${message}. ${hint[0]?.toUpperCase()}${hint.slice(1)}`;
-}
-
-function report(rt: Runtime, rendered: Rendered, json: boolean, color: boolean | undefined): void {
-  if (!rendered.error) return;
-  if (json) {
-    rt.stderr.write(JSON.stringify({ error: { ...rendered.error, hint: rendered.error.hint ?? null } }) + '\n');
-  } else {
-    const c = new Chalk({ level: colorLevel(rt.env, rt.stderr.isTTY, color) });
-    rt.stderr.write(`${c.red('error:')} ${joinLine(rendered.error.message, rendered.error.hint)}\n`);
-  }
-  if (rendered.detail) rt.stderr.write(rendered.detail + '\n');
-}
+import { runCli } from './cli.js';
+import { ExitCode } from './core/errors.js';
+import { processRuntime } from './core/runtime.js';
 
 function flush(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
@@ -70,6 +9,7 @@ function flush(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/** The process entry point: signals, the exit code, and nothing else. */
 async function main(): Promise<void> {
   const interrupt = new AbortController();
   let interrupts = 0;
@@ -81,32 +21,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-
-  const rt = processRuntime(interrupt.signal);
-  const argv = process.argv.slice(2);
-  const json = argv.includes('--json');
-  const verbose = argv.includes('--verbose') || argv.includes('-v');
-  const color = argv.includes('--no-color') ? false : undefined;
-  const program = buildProgram(rt);
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => rt.stdout.write(s),
-    writeErr: (s) => rt.stderr.write(s),
-    // Usage errors are printed by report(), in the same one-line form as every other error.
-    outputError: () => {},
-  });
-  let code: number = ExitCode.ok;
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    if (interrupt.signal.aborted) code = ExitCode.interrupted;
-  } catch (error) {
-    const rendered = classify(error, verbose);
-    code = rendered.code;
-    if (interrupt.signal.aborted && !(error instanceof SwitchyardError && error.exitCode !== ExitCode.interrupted)) {
-      code = ExitCode.interrupted;
-    }
-    report(rt, rendered, json, color);
-  }
+  const code = await runCli(process.argv.slice(2), processRuntime(interrupt.signal));
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exitCode = code;
   // SDKs can leave timers and sockets behind; once our output is flushed nothing else is owed to the user.

@@ -1,0 +1,99 @@
+import { CommanderError, type Command } from 'commander';
+import { Chalk } from 'chalk';
+import { ExitCode, SwitchyardError, isSwitchyardError } from './core/errors.js';
+import { colorLevel } from './core/output.js';
+import type { Runtime } from './core/runtime.js';
+import { buildProgram } from './program.js';
+
+const REPORT_URL = 'https://github.com/switchyard-cli/switchyard/issues';
+
+interface Rendered {
+  code: number;
+  error?: { code: string; message: string; hint?: string };
+  detail?: string;
+}
+
+/** The one mapping from anything thrown to an exit code and what the user is told. */
+function classify(error: unknown, verbose: boolean): Rendered {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { code: ExitCode.ok };
+    const message = error.message.replace(/^error:\s*/i, '');
+    return { code: ExitCode.usage, error: { code: 'usage', message, hint: "see 'switchyard --help'" } };
+  }
+  if (isSwitchyardError(error)) {
+    const details: string[] = [];
+    if (verbose && error.requestId) details.push(`request id: ${error.requestId}`);
+    if (verbose && error.cause !== undefined) details.push(`cause: ${describeCause(error.cause)}`);
+    return {
+      code: error.exitCode,
+      error: { code: error.code, message: error.message, hint: error.hint },
+      detail: details.join('\n') || undefined,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: ExitCode.internal,
+    error: {
+      code: 'internal',
+      message: `internal error: ${message}`,
+      hint: `this is a bug in switchyard; please report it at ${REPORT_URL}${verbose ? '' : ' with the output of --verbose'}`,
+    },
+    detail: verbose && error instanceof Error ? error.stack : undefined,
+  };
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}
+
+function joinLine(message: string, hint?: string): string {
+  if (!hint) return message;
+  return /[.!?:]$/.test(message) ? `${message} ${hint}` : `${message}. ${hint[0]?.toUpperCase()}${hint.slice(1)}`;
+}
+
+function report(rt: Runtime, rendered: Rendered, json: boolean, color: boolean | undefined): void {
+  if (!rendered.error) return;
+  if (json) {
+    rt.stderr.write(JSON.stringify({ error: { ...rendered.error, hint: rendered.error.hint ?? null } }) + '\n');
+  } else {
+    const c = new Chalk({ level: colorLevel(rt.env, rt.stderr.isTTY, color) });
+    rt.stderr.write(`${c.red('error:')} ${joinLine(rendered.error.message, rendered.error.hint)}\n`);
+  }
+  if (rendered.detail) rt.stderr.write(rendered.detail + '\n');
+}
+
+function flush(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!(stream as NodeJS.WriteStream).writableNeedDrain) return resolve();
+    stream.once('drain', () => resolve());
+  });
+}
+
+/**
+ * Parses argv, runs the command and turns whatever it threw into the documented exit code and one line on stderr.
+ * Returns the exit code; only src/main.ts applies it to the process. `build` lets tests run a program of their own.
+ */
+export async function runCli(argv: string[], rt: Runtime, build: (rt: Runtime) => Command = buildProgram): Promise<number> {
+  const json = argv.includes('--json');
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const color = argv.includes('--no-color') ? false : undefined;
+  const program = build(rt);
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => rt.stdout.write(s),
+    writeErr: (s) => rt.stderr.write(s),
+    // Usage errors are printed by report(), in the same one-line form as every other error.
+    outputError: () => {},
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return rt.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+  } catch (error) {
+    const rendered = classify(error, verbose);
+    report(rt, rendered, json, color);
+    // An error caused by the interruption itself (an aborted wait, a closed socket) is still an interruption.
+    const ownCode = error instanceof SwitchyardError && error.exitCode !== ExitCode.interrupted;
+    return rt.signal.aborted && !ownCode ? ExitCode.interrupted : rendered.code;
+  }
+}

@@ -14,11 +14,13 @@ interface Rendered {
 }
 
 /** The one mapping from anything thrown to an exit code and what the user is told. */
-function classify(error: unknown, verbose: boolean): Rendered {
+function classify(error: unknown, verbose: boolean, usagePath: string): Rendered {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { code: ExitCode.ok };
+    // A group without its verb: commander has already printed the group's help on stderr.
+    if (error.code === 'commander.help') return { code: ExitCode.usage };
     const message = error.message.replace(/^error:\s*/i, '');
-    return { code: ExitCode.usage, error: { code: 'usage', message, hint: "see 'switchyard --help'" } };
+    return { code: ExitCode.usage, error: { code: 'usage', message, hint: `see '${usagePath} --help'` } };
   }
   if (isSwitchyardError(error)) {
     const details: string[] = [];
@@ -40,6 +42,12 @@ function classify(error: unknown, verbose: boolean): Rendered {
     },
     detail: verbose && error instanceof Error ? error.stack : undefined,
   };
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 function describeCause(cause: unknown): string {
@@ -79,18 +87,28 @@ export async function runCli(argv: string[], rt: Runtime, build: (rt: Runtime) =
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const color = argv.includes('--no-color') ? false : undefined;
   const program = build(rt);
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => rt.stdout.write(s),
-    writeErr: (s) => rt.stderr.write(s),
-    // Usage errors are printed by report(), in the same one-line form as every other error.
-    outputError: () => {},
-  });
+  // Subcommands were built before this point, so the override must reach every one of them: otherwise commander
+  // calls process.exit(1) itself for a subcommand's unknown flag.
+  let failing: Command | undefined;
+  const configure = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (s) => rt.stdout.write(s),
+      writeErr: (s) => rt.stderr.write(s),
+      // Usage errors are printed by report(), in the same one-line form as every other error; remember which
+      // command raised it so the hint can point at that command's help.
+      outputError: () => {
+        failing = command;
+      },
+    });
+    command.commands.forEach(configure);
+  };
+  configure(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return rt.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
   } catch (error) {
-    const rendered = classify(error, verbose);
+    const rendered = classify(error, verbose, failing ? commandPath(failing) : 'switchyard');
     report(rt, rendered, json, color);
     // An error caused by the interruption itself (an aborted wait, a closed socket) is still an interruption.
     const ownCode = error instanceof SwitchyardError && error.exitCode !== ExitCode.interrupted;

@@ -88,7 +88,7 @@ export async function runCli(argv: string[], rt: Runtime, build: (rt: Runtime) =
   const color = argv.includes('--no-color') ? false : undefined;
   const program = build(rt);
   // Subcommands were built before this point, so the override must reach every one of them: otherwise commander
-  // calls process.exit(1) itself for a subcommand's unknown flag.
+  // exits the process itself (code 1) for a subcommand's unknown flag.
   let failing: Command | undefined;
   const configure = (command: Command): void => {
     command.exitOverride();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Runtime } from './core/runtime.js';
+import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { paymentsCommand } from './commands/payments/index.js';
 import { queueCommand } from './commands/queue/index.js';
@@ -23,6 +24,7 @@ export function buildProgram(rt: Runtime): Command {
   program.addCommand(webhooksCommand(rt));
   program.addCommand(queueCommand(rt));
   program.addCommand(emulatorCommand(rt));
+  program.addCommand(completionCommand(rt));
   return program;
 }
 

@@ -1,0 +1,64 @@
+import type { EventInfo, Headers, Provider } from './scheme.js';
+
+type Json = Record<string, unknown>;
+
+/** The body as a JSON object, or undefined (never throws: bodies come from the outside world). */
+function parseObject(body: Buffer): Json | undefined {
+  const text = body.toString('utf8');
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Slack sends interactivity and slash commands form-encoded: `payload=<json>` or `command=/deploy&…`. */
+function slackForm(body: Buffer): EventInfo {
+  const form = new URLSearchParams(body.toString('utf8'));
+  const payload = form.get('payload');
+  if (payload) {
+    try {
+      const value = JSON.parse(payload) as Json;
+      return { type: str(value.type), id: str(value.trigger_id) ?? str(value.action_ts) };
+    } catch {
+      return {};
+    }
+  }
+  return form.get('command') ? { type: 'slash_command', id: str(form.get('trigger_id')) } : {};
+}
+
+/**
+ * The event type and id, for filtering (--events) and spotting duplicates: Stripe `type`/`id` from the body;
+ * GitHub `x-github-event`/`x-github-delivery`; Standard Webhooks body `type` and `webhook-id` (or `svix-id`);
+ * Shopify `x-shopify-topic` and `x-shopify-webhook-id` (or `x-shopify-event-id`); Slack `event.type` (else the
+ * body's `type`) and `event_id`. With no provider, the body's `type` and `id`. Never throws.
+ */
+export function eventInfo(provider: Provider | null, headers: Headers, body: Buffer): EventInfo {
+  const h = (name: string) => str(headers[name]);
+  switch (provider) {
+    case 'github':
+      return { type: h('x-github-event'), id: h('x-github-delivery') };
+    case 'shopify':
+      return { type: h('x-shopify-topic'), id: h('x-shopify-webhook-id') ?? h('x-shopify-event-id') };
+    case 'standard': {
+      const json = parseObject(body);
+      return { type: str(json?.type), id: h('webhook-id') ?? h('svix-id') };
+    }
+    case 'slack': {
+      const json = parseObject(body);
+      if (!json) return slackForm(body);
+      const inner = json.event && typeof json.event === 'object' ? (json.event as Json) : undefined;
+      return { type: str(inner?.type) ?? str(json.type), id: str(json.event_id) };
+    }
+    default: {
+      const json = parseObject(body);
+      return { type: str(json?.type), id: str(json?.id) };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { hmacSha256, mismatchReason, safeEqual } from './hmac.js';
+import type { Headers, SignatureScheme, VerifyOutcome } from './scheme.js';
+import { parseUnixSeconds, timestampProblem } from './tolerance.js';
+
+const PREFIX = 'whsec_';
+
+/** The HMAC key: the base64-decoded part after `whsec_` (a secret without the prefix is decoded whole). */
+export function standardKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+}
+
+/** The webhook-* headers, or the svix-* ones that Svix sent before the standard had its own names. */
+function pick(headers: Headers): { brand: 'webhook' | 'svix'; id?: string; timestamp?: string; signature?: string } {
+  const brand = headers['webhook-signature'] === undefined && headers['svix-signature'] !== undefined ? 'svix' : 'webhook';
+  return {
+    brand,
+    id: headers[`${brand}-id`],
+    timestamp: headers[`${brand}-timestamp`],
+    signature: headers[`${brand}-signature`],
+  };
+}
+
+function expected(secret: string, id: string, timestamp: string, body: Buffer): string {
+  return hmacSha256(standardKey(secret), `${id}.${timestamp}.`, body).toString('base64');
+}
+
+/**
+ * Standard Webhooks (and Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> [v1,<base64>…]`
+ * over `<id>.<timestamp>.<body>`, keyed with the base64-decoded secret. Other versions (v1a) are ignored.
+ */
+export const standardScheme: SignatureScheme = {
+  provider: 'standard',
+
+  matches: (headers) => headers['webhook-signature'] !== undefined || headers['svix-signature'] !== undefined,
+
+  sign({ body, secret, timestampSec, id }) {
+    const msgId = id ?? `msg_${randomBytes(20).toString('base64url')}`;
+    const t = String(Math.floor(timestampSec));
+    return {
+      'webhook-id': msgId,
+      'webhook-timestamp': t,
+      'webhook-signature': `v1,${expected(secret, msgId, t, body)}`,
+    };
+  },
+
+  verify({ body, headers, secret, nowSec, toleranceSec, ignoreTime }): VerifyOutcome {
+    const h = pick(headers);
+    for (const part of ['signature', 'id', 'timestamp'] as const) {
+      if (h[part] === undefined) return { valid: false, code: 'missing_header', reason: `no ${h.brand}-${part} header` };
+    }
+    const timestampSec = parseUnixSeconds(h.timestamp);
+    if (timestampSec === undefined) {
+      return { valid: false, code: 'malformed_header', reason: `${h.brand}-timestamp is not a unix timestamp` };
+    }
+    const signatures = (h.signature ?? '')
+      .split(' ')
+      .filter((s) => s.startsWith('v1,'))
+      .map((s) => s.slice(3));
+    if (signatures.length === 0) {
+      return { valid: false, code: 'malformed_header', reason: `${h.brand}-signature carries no v1, signature`, timestampSec };
+    }
+    const want = expected(secret, h.id ?? '', (h.timestamp ?? '').trim(), body);
+    const matched = signatures.map((sig) => safeEqual(want, sig)).includes(true);
+    if (!matched) {
+      return { valid: false, code: 'signature_mismatch', reason: mismatchReason(signatures.length, 'v1,'), timestampSec };
+    }
+    const late = ignoreTime ? null : timestampProblem(timestampSec, nowSec, toleranceSec);
+    if (late) return { valid: false, code: 'timestamp_outside_tolerance', reason: late, timestampSec };
+    return { valid: true, reason: null, timestampSec };
+  },
+};

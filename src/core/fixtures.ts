@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import type { Provider } from '../adapters/webhooks/scheme.js';
+import { UsageError } from './errors.js';
+
+const PROVIDER_NAMES = ['stripe', 'github', 'standard', 'shopify', 'slack'] as const satisfies readonly Provider[];
+
+/**
+ * A recorded webhook: method, path, lower-case headers and the exact raw body. `body` is UTF-8 text; a body that is
+ * not valid UTF-8 is stored in base64 with `bodyEncoding: "base64"`, so every byte survives.
+ */
+export const FixtureEnvelope = z.object({
+  provider: z.enum(PROVIDER_NAMES).optional(),
+  method: z.string().min(1).default('POST'),
+  path: z.string().default('/'),
+  receivedAt: z.string().optional(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+});
+export type FixtureEnvelope = z.infer<typeof FixtureEnvelope>;
+
+/** A fixture file: a signed envelope, or a bare body (`json` tells whether it parsed as JSON). */
+export type ParsedFixture = { kind: 'envelope'; envelope: FixtureEnvelope } | { kind: 'body'; body: Buffer; json: boolean };
+
+const ENVELOPE_KEYS = ['method', 'path', 'receivedAt', 'headers', 'body', 'bodyEncoding'];
+
+/**
+ * Reads a fixture file's text: a JSON object with at least two envelope keys (method, path, receivedAt, headers,
+ * body) is an envelope and must be a valid one (else a UsageError naming `source` and what is wrong); any other
+ * content is a bare body, byte for byte.
+ */
+export function parseFixture(text: string | Buffer, source: string): ParsedFixture {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const str = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  let value: unknown;
+  try {
+    value = /^\s*[[{"\d\-tfn]/.test(str) ? JSON.parse(str) : undefined;
+  } catch {
+    return { kind: 'body', body: bytes, json: false };
+  }
+  if (value === undefined) return { kind: 'body', body: bytes, json: false };
+  const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const keys = isObject ? Object.keys(value as object).filter((k) => ENVELOPE_KEYS.includes(k)) : [];
+  if (keys.length < 2) return { kind: 'body', body: bytes, json: true };
+  return { kind: 'envelope', envelope: validateEnvelope(value as Record<string, unknown>, source) };
+}
+
+function validateEnvelope(value: Record<string, unknown>, source: string): FixtureEnvelope {
+  const hint = 'a fixture envelope needs "headers" (an object of strings) and "body" (the raw body as a string); see fixtures/README.md';
+  for (const key of ['headers', 'body']) {
+    if (!(key in value)) throw new UsageError(`${source}: invalid fixture: the envelope has no "${key}"`, { hint });
+  }
+  if (typeof value.body === 'object' && value.body !== null) {
+    throw new UsageError(`${source}: invalid fixture: "body" is parsed JSON, not the raw body as a string`, {
+      hint: 'a signature covers bytes: store the body exactly as received, as one JSON string',
+    });
+  }
+  const parsed = FixtureEnvelope.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `"${issue.path.join('.')}"` : 'the envelope';
+    throw new UsageError(`${source}: invalid fixture: ${where} ${issue?.message.toLowerCase() ?? 'is invalid'}`, { hint });
+  }
+  const envelope = parsed.data;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(envelope.headers)) headers[k.toLowerCase()] = v;
+  if (envelope.bodyEncoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(envelope.body)) {
+    throw new UsageError(`${source}: invalid fixture: "body" is not valid base64 although bodyEncoding is "base64"`);
+  }
+  return { ...envelope, headers };
+}
+
+/** Reads and parses a fixture file; an unreadable file is a UsageError naming it and why. */
+export function readFixtureFile(path: string): ParsedFixture {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(`${path}: cannot read fixture: ${why}`, { cause: error });
+  }
+  return parseFixture(bytes, path);
+}
+
+/** The envelope's raw body bytes. */
+export function envelopeBody(envelope: FixtureEnvelope): Buffer {
+  return Buffer.from(envelope.body, envelope.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+}
+
+/** An envelope for raw body bytes: UTF-8 text when the bytes are valid UTF-8, base64 otherwise. */
+export function createEnvelope(fields: Omit<FixtureEnvelope, 'body' | 'bodyEncoding'>, body: Buffer): FixtureEnvelope {
+  const text = body.toString('utf8');
+  const exact = Buffer.from(text, 'utf8').equals(body);
+  const envelope: FixtureEnvelope = { ...fields, body: exact ? text : body.toString('base64') };
+  if (!exact) envelope.bodyEncoding = 'base64';
+  return envelope;
+}
+
+/** The file text of an envelope: pretty JSON (harmless: the body is one string) with a final newline. */
+export function serializeFixture(envelope: FixtureEnvelope): string {
+  return JSON.stringify(envelope, null, 2) + '\n';
+}
+
+/**
+ * Writes an envelope so that a reader never sees half a file: a temporary file in the same directory, flushed to
+ * disk, then renamed over the final name. Creates the directory. Returns the final path.
+ */
+export async function writeFixtureAtomic(dir: string, fileName: string, envelope: FixtureEnvelope): Promise<string> {
+  if (basename(fileName) !== fileName || fileName.startsWith('.')) {
+    throw new UsageError(`invalid fixture file name "${fileName}"`);
+  }
+  await mkdir(dir, { recursive: true });
+  const final = join(dir, fileName);
+  const temp = join(dir, `.${fileName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'w', 0o644);
+  try {
+    await handle.writeFile(serializeFixture(envelope), 'utf8');
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, final);
+  // The rename is durable only once the directory entry is flushed; not every platform lets us open a directory.
+  try {
+    const d = await open(dir, 'r');
+    await d.sync().finally(() => d.close());
+  } catch {
+    /* best effort */
+  }
+  return final;
+}

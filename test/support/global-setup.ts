@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Black-box tests spawn the built CLI; `npm test` builds first, this covers a bare `npx vitest`. */
 export default function setup(): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  if (!existsSync(`${root}/dist/main.js`)) {
-    execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(`${root}/dist/cli/main.js`)) {
+    execFileSync('npm', ['run', 'bundle'], { cwd: root, stdio: 'inherit' });
   }
 }

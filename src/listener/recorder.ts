@@ -1,0 +1,66 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { createEnvelope, writeFixtureAtomic } from '../core/fixtures.js';
+import type { Headers } from '../adapters/webhooks/scheme.js';
+import type { ReceivedEvent } from './types.js';
+
+/** Credentials a sender may attach that have no place in a fixture (the signature headers are MACs, not secrets). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+
+const SEQ_WIDTH = 6;
+
+/** `000042-20261122T190000123Z-payment_intent.succeeded.json`: `ls` lists recordings in arrival order. */
+export function recordingName(seq: number, receivedAt: string, type: string | null): string {
+  const stamp = receivedAt.replace(/[-:]/g, '').replace('.', '');
+  const safeType = (type ?? 'event').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80) || 'event';
+  return `${String(seq).padStart(SEQ_WIDTH, '0')}-${stamp}-${safeType}.json`;
+}
+
+/** The headers as recorded: credentials dropped, and any header carrying the listener's secret left out. */
+export function recordableHeaders(headers: Headers, secret?: string): Headers {
+  const out: Headers = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (CREDENTIAL_HEADERS.has(name)) continue;
+    if (secret && secret.length >= 4 && value.includes(secret)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Writes each accepted event as one fixture envelope (temporary file, fsync, rename), numbered after the files
+ * already in the directory so a restarted listener keeps the arrival order.
+ */
+export class Recorder {
+  private constructor(
+    readonly dir: string,
+    private seq: number,
+    private readonly secret?: string,
+  ) {}
+
+  static async open(dir: string, secret?: string): Promise<Recorder> {
+    await mkdir(dir, { recursive: true });
+    let last = 0;
+    for (const name of await readdir(dir)) {
+      const match = /^(\d+)-.*\.json$/.exec(name);
+      if (match) last = Math.max(last, Number(match[1]));
+    }
+    return new Recorder(dir, last, secret);
+  }
+
+  /** Writes the event and returns the file's path. */
+  async record(event: ReceivedEvent): Promise<string> {
+    this.seq += 1;
+    const name = recordingName(this.seq, event.receivedAt, event.type);
+    const envelope = createEnvelope(
+      {
+        ...(event.provider ? { provider: event.provider } : {}),
+        method: event.method,
+        path: event.path,
+        receivedAt: event.receivedAt,
+        headers: recordableHeaders(event.headers, this.secret),
+      },
+      event.body,
+    );
+    return writeFixtureAtomic(this.dir, name, envelope);
+  }
+}

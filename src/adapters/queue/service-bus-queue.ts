@@ -1,0 +1,340 @@
+import { createRequire } from 'node:module';
+import {
+  ServiceBusClient,
+  type ServiceBusClientOptions,
+  type ServiceBusMessage,
+  type ServiceBusMessageBatch,
+  type ServiceBusReceivedMessage,
+  type ServiceBusReceiver,
+  type ServiceBusReceiverOptions,
+  type ServiceBusSender,
+  type PeekMessagesOptions,
+} from '@azure/service-bus';
+import { UsageError } from '../../core/errors.js';
+import { entityPath } from './entity.js';
+import { DEAD_LETTER_PROPERTIES, encodeBody, encodeValue, idText } from './message-codec.js';
+import type {
+  BodyType,
+  EntityRef,
+  LockedMessage,
+  LockedReceiver,
+  OutgoingMessage,
+  PeekOptions,
+  QueueConnection,
+  QueueMessage,
+  QueuePort,
+  QueuePortOptions,
+  QueueSender,
+  ReceiveOptions,
+} from './queue.js';
+import { mapServiceBusError, type ErrorScope } from './service-bus-errors.js';
+
+/*
+ * The only file that imports @azure/service-bus; index.ts loads it with a dynamic import().
+ *
+ * Retries: one layer, the SDK's own (retryOptions below); switchyard adds none on top. The SDK's defaults
+ * (3 retries, 30 s apart, 60 s per attempt) make an unreachable namespace take minutes, so they are tightened:
+ * a refused connection fails in about a second, a silent one after a few timeouts.
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_RETRIES = 2;
+
+// Long is what the SDK takes for sequence numbers; load the very copy the SDK itself resolves.
+/** The SDK's raw-AMQP message type (declared in @azure/core-amqp, reached through the SDK's own types). */
+type AmqpAnnotatedMessage = ServiceBusReceivedMessage['_rawAmqpMessage'];
+type SdkLong = NonNullable<PeekMessagesOptions['fromSequenceNumber']>;
+const LongClass = createRequire(createRequire(import.meta.url).resolve('@azure/service-bus'))('long') as {
+  fromString(text: string): SdkLong;
+};
+
+type Client = ServiceBusClient;
+
+/** Creates the port: a connection string, or a namespace with Azure AD (DefaultAzureCredential, loaded only then). */
+export async function createServiceBusQueuePort(
+  connection: QueueConnection,
+  namespace: string,
+  options: QueuePortOptions = {},
+): Promise<QueuePort> {
+  const timeoutInMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const clientOptions: ServiceBusClientOptions = {
+    retryOptions: {
+      maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+      retryDelayInMs: 300,
+      maxRetryDelayInMs: 3_000,
+      mode: 1 /* RetryMode.Exponential */,
+      timeoutInMs,
+    },
+  };
+  if ('connectionString' in connection) {
+    return new ServiceBusQueuePort(new ServiceBusClient(connection.connectionString, clientOptions), namespace);
+  }
+  const { createDefaultCredential } = await import('./service-bus-credential.js');
+  return new ServiceBusQueuePort(new ServiceBusClient(connection.namespace, createDefaultCredential(), clientOptions), namespace);
+}
+
+const RECEIVER_OPTIONS: ServiceBusReceiverOptions = {
+  receiveMode: 'peekLock',
+  // The commands renew locks themselves, only while they still need them.
+  maxAutoLockRenewalDurationInMs: 0,
+  // Bytes and dates as they are on the wire: the codec decides how to write them (lossless).
+  skipParsingBodyAsJson: true,
+  skipConvertingDate: true,
+};
+
+class ServiceBusQueuePort implements QueuePort {
+  constructor(
+    private readonly client: Client,
+    readonly namespace: string,
+  ) {}
+
+  private scope(operation: string, path?: string): ErrorScope {
+    return { namespace: this.namespace, entity: path, operation };
+  }
+
+  private createReceiver(entity: EntityRef): ServiceBusReceiver {
+    const options = { ...RECEIVER_OPTIONS, subQueueType: entity.dlq ? ('deadLetter' as const) : undefined };
+    return entity.subscription
+      ? this.client.createReceiver(entity.name, entity.subscription, options)
+      : this.client.createReceiver(entity.name, options);
+  }
+
+  async *peek(entity: EntityRef, options: PeekOptions): AsyncIterable<QueueMessage[]> {
+    const scope = this.scope('peek', entityPath(entity));
+    const receiver = this.createReceiver(entity);
+    const pageSize = options.pageSize ?? 100;
+    let from = BigInt(options.fromSequence ?? '0');
+    let left = options.count;
+    try {
+      while (left > 0 && !options.signal?.aborted) {
+        let page: ServiceBusReceivedMessage[];
+        try {
+          page = await receiver.peekMessages(Math.min(pageSize, left), {
+            fromSequenceNumber: LongClass.fromString(from.toString()),
+            abortSignal: options.signal,
+          });
+        } catch (error) {
+          throw mapServiceBusError(error, scope);
+        }
+        if (page.length === 0) return;
+        const messages = page.map(toQueueMessage);
+        left -= messages.length;
+        from = BigInt(messages[messages.length - 1]!.sequenceNumber ?? from.toString()) + 1n;
+        yield messages;
+      }
+    } finally {
+      await receiver.close().catch(() => {});
+    }
+  }
+
+  async openReceiver(entity: EntityRef): Promise<LockedReceiver> {
+    return new SdkLockedReceiver(this.createReceiver(entity), this.scope('receive', entityPath(entity)));
+  }
+
+  async openSender(target: string): Promise<QueueSender> {
+    const scope = this.scope('send', target);
+    const sender = this.client.createSender(target);
+    let maxSize: number;
+    try {
+      // Creating a batch attaches the link: a missing entity or a refused key shows up now, before any work.
+      maxSize = (await sender.createMessageBatch()).maxSizeInBytes;
+    } catch (error) {
+      await sender.close().catch(() => {});
+      throw mapServiceBusError(error, scope);
+    }
+    return new SdkSender(sender, scope, maxSize);
+  }
+
+  async sendMessages(target: string, messages: OutgoingMessage[]): Promise<number> {
+    const sender = await this.openSender(target);
+    try {
+      await sender.send(messages);
+      return messages.length;
+    } finally {
+      await sender.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => {});
+  }
+}
+
+class SdkLockedReceiver implements LockedReceiver {
+  private readonly sdk = new WeakMap<LockedMessage, ServiceBusReceivedMessage>();
+
+  constructor(
+    private readonly receiver: ServiceBusReceiver,
+    private readonly scope: ErrorScope,
+  ) {}
+
+  private handle(message: LockedMessage): ServiceBusReceivedMessage {
+    const m = this.sdk.get(message);
+    if (!m) throw new Error('message was not received by this receiver');
+    return m;
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw mapServiceBusError(error, { ...this.scope, operation });
+    }
+  }
+
+  async receive(max: number, options: ReceiveOptions): Promise<LockedMessage[]> {
+    const batch = await this.call('receive', () =>
+      this.receiver.receiveMessages(max, { maxWaitTimeInMs: options.maxWaitMs, abortSignal: options.signal }),
+    );
+    return batch.map((m) => {
+      const locked: LockedMessage = { message: toQueueMessage(m), lockedUntil: m.lockedUntilUtc ?? null };
+      this.sdk.set(locked, m);
+      return locked;
+    });
+  }
+
+  complete(message: LockedMessage): Promise<void> {
+    return this.call('complete', () => this.receiver.completeMessage(this.handle(message)));
+  }
+
+  abandon(message: LockedMessage): Promise<void> {
+    return this.call('abandon', () => this.receiver.abandonMessage(this.handle(message)));
+  }
+
+  async renewLock(message: LockedMessage): Promise<Date | null> {
+    const until = await this.call('renew lock', () => this.receiver.renewMessageLock(this.handle(message)));
+    message.lockedUntil = until;
+    return until;
+  }
+
+  async close(): Promise<void> {
+    await this.receiver.close().catch(() => {});
+  }
+}
+
+class SdkSender implements QueueSender {
+  constructor(
+    private readonly sender: ServiceBusSender,
+    private readonly scope: ErrorScope,
+    private readonly maxSize: number,
+  ) {}
+
+  async maxMessageSize(): Promise<number> {
+    return this.maxSize;
+  }
+
+  async send(messages: OutgoingMessage[], onBatch?: (accepted: number) => void): Promise<void> {
+    let accepted = 0;
+    let batch: ServiceBusMessageBatch | undefined;
+    let batchKey: string | undefined;
+    const flush = async () => {
+      if (!batch || batch.count === 0) return;
+      const count = batch.count;
+      try {
+        await this.sender.sendMessages(batch);
+      } catch (error) {
+        throw mapServiceBusError(error, this.scope);
+      }
+      accepted += count;
+      batch = undefined;
+      onBatch?.(accepted);
+    };
+    for (const message of messages) {
+      const sdkMessage = toSdkMessage(message);
+      // Partitioned and session entities take a batch only when all its messages share the key.
+      const key = `${message.sessionId ?? ''}\u0000${message.partitionKey ?? ''}`;
+      if (batch && key !== batchKey) await flush();
+      batch ??= await this.newBatch();
+      batchKey = key;
+      if (batch.tryAddMessage(sdkMessage)) continue;
+      await flush();
+      batch = await this.newBatch();
+      if (!batch.tryAddMessage(sdkMessage)) {
+        throw new UsageError(
+          `message ${idText(encodeValue(message.messageId ?? null)) || '(without messageId)'} is too large for "${this.scope.entity}" (at most ${this.maxSize} bytes on this link)`,
+          { hint: `${accepted} message(s) were sent before it; shrink the body or send it elsewhere` },
+        );
+      }
+    }
+    await flush();
+  }
+
+  private async newBatch(): Promise<ServiceBusMessageBatch> {
+    try {
+      return await this.sender.createMessageBatch();
+    } catch (error) {
+      throw mapServiceBusError(error, this.scope);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.sender.close().catch(() => {});
+  }
+}
+
+/** An SDK message in the on-disk shape. */
+export function toQueueMessage(m: ServiceBusReceivedMessage): QueueMessage {
+  const bodyType: BodyType = m._rawAmqpMessage?.bodyType ?? 'data';
+  const body = encodeBody(m.body, bodyType);
+  const properties: Record<string, unknown> = { ...(m.applicationProperties ?? {}) };
+  for (const key of DEAD_LETTER_PROPERTIES) delete properties[key];
+  const text = (v: string | undefined) => v ?? null;
+  return {
+    messageId: encodeValue(m.messageId ?? null),
+    body: body.body,
+    ...(body.bodyType ? { bodyType: body.bodyType } : {}),
+    contentType: text(m.contentType),
+    correlationId: encodeValue(m.correlationId ?? null),
+    subject: text(m.subject),
+    sessionId: text(m.sessionId),
+    replyTo: text(m.replyTo),
+    replyToSessionId: text(m.replyToSessionId),
+    to: text(m.to),
+    partitionKey: text(m.partitionKey),
+    timeToLive: m.timeToLive ?? null,
+    applicationProperties: encodeValue(properties) as Record<string, never>,
+    sequenceNumber: m.sequenceNumber === undefined ? null : m.sequenceNumber.toString(),
+    enqueuedTimeUtc: m.enqueuedTimeUtc ? m.enqueuedTimeUtc.toISOString() : null,
+    deliveryCount: m.deliveryCount ?? null,
+    deadLetterReason: text(m.deadLetterReason),
+    deadLetterErrorDescription: text(m.deadLetterErrorDescription),
+    deadLetterSource: text(m.deadLetterSource),
+  };
+}
+
+/** An outgoing message as the SDK sends it; non-data bodies go as raw AMQP so their section type is kept. */
+export function toSdkMessage(m: OutgoingMessage): ServiceBusMessage | AmqpAnnotatedMessage {
+  const props = m.applicationProperties as ServiceBusMessage['applicationProperties'];
+  if (m.bodyType === 'value' || m.bodyType === 'sequence') {
+    const annotated: AmqpAnnotatedMessage = {
+      body: m.body,
+      bodyType: m.bodyType,
+      header: m.timeToLive ? { timeToLive: m.timeToLive } : {},
+      properties: {
+        messageId: m.messageId as string | undefined,
+        correlationId: m.correlationId as string | undefined,
+        contentType: m.contentType,
+        subject: m.subject,
+        groupId: m.sessionId,
+        replyTo: m.replyTo,
+        replyToGroupId: m.replyToSessionId,
+        to: m.to,
+      },
+      applicationProperties: props ?? {},
+      messageAnnotations: m.partitionKey ? { 'x-opt-partition-key': m.partitionKey } : {},
+    };
+    return annotated;
+  }
+  const out: ServiceBusMessage = { body: m.body };
+  if (m.messageId !== undefined) out.messageId = m.messageId;
+  if (m.correlationId !== undefined) out.correlationId = m.correlationId;
+  if (m.contentType !== undefined) out.contentType = m.contentType;
+  if (m.subject !== undefined) out.subject = m.subject;
+  if (m.sessionId !== undefined) out.sessionId = m.sessionId;
+  if (m.replyTo !== undefined) out.replyTo = m.replyTo;
+  if (m.replyToSessionId !== undefined) out.replyToSessionId = m.replyToSessionId;
+  if (m.to !== undefined) out.to = m.to;
+  if (m.partitionKey !== undefined) out.partitionKey = m.partitionKey;
+  if (m.timeToLive !== undefined) out.timeToLive = m.timeToLive;
+  if (props && Object.keys(props).length) out.applicationProperties = props;
+  return out;
+}

@@ -1,0 +1,115 @@
+import { Command } from 'commander';
+import {
+  newIdempotencyKey,
+  type CreatePaymentInput,
+  type PaymentIntentResult,
+  type PaymentsOptions,
+} from '../../adapters/payments/index.js';
+import { createContext, type Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { parseAmount, parseCurrency } from '../../core/money.js';
+import { collect, parsePair } from '../../core/parse.js';
+import type { Runtime } from '../../core/runtime.js';
+import { renderIntent } from './render.js';
+import { openPayments, sessionSettings, withSessionOptions, type SessionFlags } from './shared.js';
+
+/** `payments create` flags, as commander parses them. */
+export interface CreateFlags extends SessionFlags {
+  amount?: string;
+  currency?: string;
+  customer?: string;
+  paymentMethod?: string;
+  confirm?: boolean;
+  captureMethod?: string;
+  description?: string;
+  metadata?: string[];
+  idempotencyKey?: string;
+  returnUrl?: string;
+}
+
+/** The amount and currency from the flags, asked for on a terminal when missing, else a usage error naming them. */
+async function amountAndCurrency(ctx: Context, flags: CreateFlags): Promise<{ amount: number; currency: string }> {
+  const missing = [flags.amount === undefined && '--amount', flags.currency === undefined && '--currency'].filter(Boolean);
+  if (missing.length > 0 && !ctx.prompt.interactive) {
+    throw new UsageError(`missing ${missing.join(' and ')}`, {
+      hint: 'e.g. --amount 20.00 --currency usd (there is no terminal to ask on)',
+    });
+  }
+  const currencyText = flags.currency ?? (await ctx.prompt.text('--currency', 'Currency (ISO code, e.g. usd)', validateWith((v) => parseCurrency(v))));
+  const currency = parseCurrency(currencyText);
+  const amountText =
+    flags.amount ??
+    (await ctx.prompt.text('--amount', `Amount in ${currency.toUpperCase()} (20.00, or minor units such as 2000)`, validateWith((v) => parseAmount(v, currency))));
+  return { amount: parseAmount(amountText, currency), currency };
+}
+
+function validateWith(parse: (value: string) => unknown): (value: string) => true | string {
+  return (value) => {
+    try {
+      parse(value);
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+}
+
+function parseInput(flags: CreateFlags): Omit<CreatePaymentInput, 'amount' | 'currency'> {
+  if (flags.captureMethod !== undefined && !['automatic', 'manual'].includes(flags.captureMethod)) {
+    throw new UsageError(`invalid --capture-method "${flags.captureMethod}"`, { hint: 'use automatic or manual' });
+  }
+  const key = flags.idempotencyKey?.trim();
+  if (key !== undefined && (key === '' || key.length > 255)) {
+    throw new UsageError('--idempotency-key must be 1 to 255 characters');
+  }
+  if (flags.returnUrl !== undefined && !URL.canParse(flags.returnUrl)) {
+    throw new UsageError(`invalid --return-url "${flags.returnUrl}"`, { hint: 'give an absolute URL such as https://example.com/done' });
+  }
+  const metadata = Object.fromEntries((flags.metadata ?? []).map((m) => parsePair(m, '--metadata')));
+  return {
+    customer: flags.customer,
+    paymentMethod: flags.paymentMethod,
+    confirm: flags.confirm === true,
+    captureMethod: flags.captureMethod as 'automatic' | 'manual' | undefined,
+    description: flags.description,
+    metadata,
+    returnUrl: flags.returnUrl,
+    idempotencyKey: key || newIdempotencyKey(),
+  };
+}
+
+/**
+ * Creates a PaymentIntent. The idempotency key (given or generated) is printed on stderr before the request, so
+ * whatever happens next the user can repeat the call without risking a second PaymentIntent.
+ */
+export async function runCreate(ctx: Context, flags: CreateFlags, options: PaymentsOptions = {}): Promise<PaymentIntentResult> {
+  const input = parseInput(flags);
+  const port = await openPayments(ctx, flags, options);
+  const { amount, currency } = await amountAndCurrency(ctx, flags);
+  ctx.out.info(`idempotency key: ${input.idempotencyKey}`);
+  const result = await port.create({ ...input, amount, currency });
+  if (result.replayed) {
+    ctx.out.info('Stripe replayed its answer to an earlier request with this idempotency key; no new PaymentIntent was created');
+  }
+  return result;
+}
+
+export function createCommand(rt: Runtime): Command {
+  return withSessionOptions(
+    new Command('create')
+      .description('create a PaymentIntent (test mode unless --live)')
+      .option('--amount <amount>', 'minor units (2000 = 20.00 USD), or a decimal such as 20.00')
+      .option('--currency <iso>', 'three-letter currency code, e.g. usd, eur, jpy')
+      .option('--customer <id>', 'customer id (cus_…)')
+      .option('--payment-method <pm>', 'payment method id, e.g. pm_card_visa in test mode')
+      .option('--confirm', 'confirm at once (needs --payment-method)')
+      .option('--capture-method <method>', 'automatic (default) or manual (authorise now, capture later)')
+      .option('--description <text>', 'description shown in the Dashboard')
+      .option('--metadata <k=v>', 'metadata pair (repeatable)', collect)
+      .option('--idempotency-key <key>', 'key that makes retries safe (default: a generated sy_<uuid>, printed)')
+      .option('--return-url <url>', 'where the customer returns after authenticating (3-D Secure)'),
+  ).action(async (flags: CreateFlags, command: Command) => {
+    const ctx = createContext(rt, command, sessionSettings(flags));
+    renderIntent(ctx.out, await runCreate(ctx, flags));
+  });
+}

@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import {
+  createPaymentsPort,
+  resolveStripeKey,
+  type PaymentsOptions,
+  type PaymentsPort,
+} from '../../adapters/payments/index.js';
+import type { Context } from '../../core/context.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import { maskSecret } from '../../core/mask.js';
+import { parseDuration } from '../../core/parse.js';
+
+/** The flags every `payments` verb takes: where to connect, with which key, and the live-mode guard. */
+export interface SessionFlags {
+  apiKey?: string;
+  apiBase?: string;
+  live?: boolean;
+  yes?: boolean;
+  timeout?: string;
+}
+
+/** Adds the session flags to a verb. */
+export function withSessionOptions(command: Command): Command {
+  return command
+    .option('--api-key <key>', 'Stripe secret or restricted key (default: STRIPE_API_KEY or STRIPE_SECRET_KEY)')
+    .option('--api-base <url>', 'Stripe API base URL (default: STRIPE_API_BASE or https://api.stripe.com)')
+    .option('--live', 'allow a live key (sk_live_/rk_live_): real money moves; asks for confirmation')
+    .option('-y, --yes', 'confirm live mode without asking (for scripts)')
+    .option('--timeout <duration>', 'per-attempt timeout for each API call, e.g. 10s', '30s');
+}
+
+/** The settings these flags override, for createContext. */
+export function sessionSettings(flags: SessionFlags): { stripeApiKey?: string; stripeApiBase?: string } {
+  return { stripeApiKey: flags.apiKey, stripeApiBase: flags.apiBase };
+}
+
+/**
+ * Retry backoff for the CLI: SWITCHYARD_RETRY_BASE_MS overrides the 500 ms first step (tests and CI use a few ms;
+ * a server's Retry-After is always honoured in full whatever this says).
+ */
+function retryBaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.SWITCHYARD_RETRY_BASE_MS;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) {
+    throw new ConfigError(`invalid SWITCHYARD_RETRY_BASE_MS "${raw}" (from environment SWITCHYARD_RETRY_BASE_MS)`, {
+      hint: 'give whole milliseconds, e.g. 500',
+    });
+  }
+  return Number(raw);
+}
+
+/**
+ * Checks the key before anything leaves the machine, shows the mode on stderr, asks for confirmation of live
+ * mode, then builds the port (the SDK loads only now). A live key without --live is a usage error, exit 2.
+ */
+export async function openPayments(ctx: Context, flags: SessionFlags, options: PaymentsOptions = {}): Promise<PaymentsPort> {
+  const live = flags.live === true;
+  const { apiKey, mode } = resolveStripeKey(ctx.config, live);
+  const timeoutMs = parseDuration(flags.timeout ?? '30s', '--timeout');
+  if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than zero');
+  if (mode === 'live') {
+    ctx.out.warn(`LIVE MODE: using ${maskSecret(apiKey)}; real money moves`);
+    const ok = await ctx.prompt.confirm(`Use the LIVE Stripe key ${maskSecret(apiKey)}? Real money will move.`, flags.yes, 'using a live Stripe key');
+    if (!ok) throw new UsageError('live mode was not confirmed; nothing was sent to Stripe');
+  } else {
+    ctx.out.info(`test mode (${maskSecret(apiKey)})${live ? '; --live has no effect with a test key' : ''}`);
+  }
+  return createPaymentsPort(ctx.config, {
+    allowLive: live,
+    timeoutMs,
+    retryBaseMs: retryBaseFromEnv(ctx.rt.env),
+    signal: ctx.signal,
+    onRetry: ({ attempt, delayMs, error, action }) => {
+      ctx.out.info(`${describeFailure(error)} on the way to ${action}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+    },
+    ...options,
+  });
+}
+
+function describeFailure(error: unknown): string {
+  const e = error as { statusCode?: number; type?: string };
+  if (e.statusCode) return `Stripe answered ${e.statusCode}`;
+  if (e.type === 'StripeConnectionError') return 'the connection to Stripe failed';
+  return 'the call failed';
+}
+
+/** A PaymentIntent id as the API knows it; a client secret given by mistake is caught before it is sent. */
+export function parseIntentId(value: string): string {
+  const id = value.trim();
+  if (id.includes('_secret_')) {
+    throw new UsageError('that is a client secret, not a PaymentIntent id', { hint: 'pass the part before _secret_ (pi_…)' });
+  }
+  if (!/^pi_[A-Za-z0-9]+$/.test(id)) {
+    throw new UsageError(`invalid PaymentIntent id "${id}"`, { hint: 'PaymentIntent ids start with pi_' });
+  }
+  return id;
+}

@@ -97,10 +97,10 @@ export function mapStripeError(error: unknown, ctx: MapContext): unknown {
 
   switch (error.type) {
     case 'StripeCardError': {
-      const code = [error.code, error.decline_code].filter(Boolean).join('/') || 'card_error';
+      const reason = error.decline_code ?? error.code ?? 'card_error';
       const pi = error.payment_intent?.id;
       const where = pi ? ` (${pi} is ${error.payment_intent?.status ?? 'not charged'})` : '';
-      return new CheckFailedError(`card declined: ${code}: ${message}${where}`, {
+      return new CheckFailedError(`card declined (${reason}): ${message}${where}`, {
         ...details,
         hint: 'try another payment method; in test mode pm_card_visa succeeds',
       }, 'card_declined');

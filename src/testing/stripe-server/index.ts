@@ -27,6 +27,8 @@ export interface RecordedRequest {
   apiKey: string | null;
   idempotencyKey: string | null;
   stripeVersion: string | null;
+  /** Every request header, names in lower case. */
+  headers: Record<string, string>;
   /** Date.now() when the request arrived. */
   at: number;
   /** The status answered, or how the connection ended. */
@@ -140,6 +142,7 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
       apiKey: auth?.[1] ?? null,
       idempotencyKey: header('idempotency-key'),
       stripeVersion: header('stripe-version'),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
       at,
       status: 0,
       fault: false,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import type { BodyType, EncodedValue, JsonValue, OutgoingMessage, PropertyValue, QueueMessage } from './queue.js';
 
@@ -93,31 +93,30 @@ export function decodeBody(message: Pick<QueueMessage, 'body' | 'bodyType'>): { 
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const BinarySchema = z.strictObject({ $binary: z.string().regex(BASE64, 'must be base64') });
+const BinarySchema = z.strictObject({ $binary: z.string().check(z.regex(BASE64, 'must be base64')) });
 const DateSchema = z.strictObject({
-  $date: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date'),
+  $date: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date')),
 });
 const PropertySchema = z.union([z.string(), z.number(), z.boolean(), z.null(), DateSchema, BinarySchema]);
 const IdSchema = z.union([z.string(), z.number(), BinarySchema, z.null()]);
-const optionalText = z.string().nullable().optional();
+const optionalText = z.nullish(z.string());
 
-const JsonSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
+const BodySchema = z.json().check(
+  z.refine(
+    (value) =>
+      !(typeof value === 'object' && value !== null && !Array.isArray(value) && '$binary' in value) ||
+      z.safeParse(BinarySchema, value).success,
+    '{"$binary": …} must hold only a base64 string',
+  ),
 );
-const BodySchema = JsonSchema.superRefine((value, ctx) => {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && '$binary' in value) {
-    if (!BinarySchema.safeParse(value).success) {
-      ctx.addIssue({ code: 'custom', message: '{"$binary": …} must hold only a base64 string' });
-    }
-  }
-});
 
+// zod/mini, like core/config: the classic API costs tens of milliseconds at start-up.
 /** One NDJSON line of `send --file`: the on-disk shape; only `body` is required, broker-assigned fields are ignored. */
 export const MessageLineSchema = z.strictObject({
   body: BodySchema,
-  bodyType: z.enum(['value', 'sequence']).optional(),
-  messageId: IdSchema.optional(),
-  correlationId: IdSchema.optional(),
+  bodyType: z.optional(z.enum(['value', 'sequence'])),
+  messageId: z.optional(IdSchema),
+  correlationId: z.optional(IdSchema),
   contentType: optionalText,
   subject: optionalText,
   sessionId: optionalText,
@@ -125,11 +124,11 @@ export const MessageLineSchema = z.strictObject({
   replyToSessionId: optionalText,
   to: optionalText,
   partitionKey: optionalText,
-  timeToLive: z.number().int().positive().nullable().optional(),
-  applicationProperties: z.record(z.string(), PropertySchema).nullable().optional(),
-  sequenceNumber: z.string().regex(/^\d+$/, 'must be a decimal string').nullable().optional(),
+  timeToLive: z.nullish(z.number().check(z.int(), z.positive())),
+  applicationProperties: z.nullish(z.record(z.string(), PropertySchema)),
+  sequenceNumber: z.nullish(z.string().check(z.regex(/^\d+$/, 'must be a decimal string'))),
   enqueuedTimeUtc: optionalText,
-  deliveryCount: z.number().int().nonnegative().nullable().optional(),
+  deliveryCount: z.nullish(z.number().check(z.int(), z.nonnegative())),
   deadLetterReason: optionalText,
   deadLetterErrorDescription: optionalText,
   deadLetterSource: optionalText,
@@ -146,7 +145,7 @@ export function parseMessageLine(text: string, lineNumber: number, file: string)
       hint: 'each line must be one message object, as `queue drain` writes them; nothing was sent',
     });
   }
-  const parsed = MessageLineSchema.safeParse(raw);
+  const parsed = z.safeParse(MessageLineSchema, raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';

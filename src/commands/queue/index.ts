@@ -1,8 +1,18 @@
 import { Command } from 'commander';
 import type { Runtime } from '../../core/runtime.js';
+import { drainCommand } from './drain.js';
+import { peekCommand } from './peek.js';
+import { resubmitCommand } from './resubmit.js';
+import { sendCommand } from './send.js';
+import { triageCommand } from './triage.js';
 
 /** `switchyard queue …`: Azure Service Bus queues, subscriptions and their dead letters. */
 export function queueCommand(rt: Runtime): Command {
-  void rt;
-  return new Command('queue').description('peek, triage, drain, send and resubmit Service Bus messages');
+  return new Command('queue')
+    .description('peek, triage, drain, send and resubmit Service Bus messages')
+    .addCommand(peekCommand(rt))
+    .addCommand(triageCommand(rt))
+    .addCommand(drainCommand(rt))
+    .addCommand(sendCommand(rt))
+    .addCommand(resubmitCommand(rt));
 }

@@ -1,0 +1,213 @@
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import {
+  entityFileStem,
+  entityPath,
+  resolveQueueConnection,
+  type EntityRef,
+  type LockedMessage,
+  type LockedReceiver,
+  type QueuePort,
+} from '../../adapters/queue/index.js';
+import type { Context } from '../../core/context.js';
+import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
+import { LockKeeper } from './lock-keeper.js';
+import { fileTimestamp, plural, portFor, rate, settleLimit } from './shared.js';
+
+export interface DrainInput {
+  entity: EntityRef;
+  /** Output file; default `<entity>-<timestamp>.ndjson` in the working directory. */
+  out?: string;
+  /** Stop after this many messages; default all. */
+  max?: number;
+  /** Stop when no message arrives for this long; default 3 s. */
+  idleTimeoutMs?: number;
+  dryRun?: boolean;
+  yes?: boolean;
+  /** Messages per receive; default 100. */
+  batchSize?: number;
+  port?: QueuePort;
+  /** For file names (tests). */
+  now?: () => Date;
+}
+
+export interface DrainResult {
+  drained: number;
+  /** Null when nothing was written (empty queue, dry run). */
+  file: string | null;
+  /** Written to the file but not completed (lock lost): also still in the queue. */
+  notCompleted: number;
+  dryRun: boolean;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 3_000;
+
+/**
+ * `queue drain`: receive in peek-lock batches, append each batch to the NDJSON file, fsync, and only then
+ * complete it. Killed at any moment, every message is in the file or still in the queue (or both).
+ */
+export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainResult> {
+  const path = entityPath(input.entity);
+  if (!input.port) resolveQueueConnection(ctx.config);
+  if (input.dryRun) return dryRun(ctx, input);
+  const file = resolveOut(ctx, input);
+  const confirmed = await ctx.prompt.confirm(
+    `Drain ${input.max ? `up to ${plural(input.max, 'message')}` : 'every message'} from ${path} into ${file}? They are removed from the queue once written.`,
+    input.yes,
+    'queue drain',
+  );
+  if (!confirmed) {
+    ctx.out.info('cancelled: nothing was drained');
+    return { drained: 0, file: null, notCompleted: 0, dryRun: false };
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`${file} already exists`, { hint: 'drain never overwrites a file; pass another --out' });
+    }
+    throw new UsageError(`cannot create ${file}: ${(error as Error).message}`, { hint: 'pass --out with a writable path' });
+  }
+  const state = { drained: 0, notCompleted: 0 };
+  let failure: unknown;
+  const started = Date.now();
+  const spinner = ctx.out.spinner(`draining ${path}`);
+  let port: QueuePort | undefined;
+  let owned = false;
+  try {
+    ({ port, owned } = await portFor(ctx, input.port));
+    const receiver = await port.openReceiver(input.entity);
+    try {
+      await drainLoop(ctx, input, receiver, handle, state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
+    } finally {
+      await receiver.close();
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    spinner.stop();
+    await handle.close();
+    if (owned) await port?.close();
+  }
+  const elapsed = Date.now() - started;
+  if (state.drained === 0) await unlink(file).catch(() => {});
+  const interrupted = ctx.signal.aborted || (isSwitchyardError(failure) && failure.exitCode === 130);
+  summarize(ctx, path, file, state, elapsed, failure !== undefined || interrupted);
+  if (interrupted) throw new InterruptedError(`interrupted: drained ${plural(state.drained, 'message')} before stopping`);
+  if (failure) throw failure;
+  return { drained: state.drained, file: state.drained ? file : null, notCompleted: state.notCompleted, dryRun: false };
+}
+
+async function drainLoop(
+  ctx: Context,
+  input: DrainInput,
+  receiver: LockedReceiver,
+  handle: FileHandle,
+  state: { drained: number; notCompleted: number },
+  progress: (n: number) => void,
+): Promise<void> {
+  const max = input.max ?? Number.POSITIVE_INFINITY;
+  const batchSize = input.batchSize ?? 100;
+  const keeper = new LockKeeper(receiver);
+  try {
+    while (state.drained < max && !ctx.signal.aborted) {
+      let batch: LockedMessage[];
+      try {
+        batch = await receiver.receive(Math.min(batchSize, max - state.drained), {
+          maxWaitMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+          signal: ctx.signal,
+        });
+      } catch (error) {
+        // Interrupted while waiting: nothing of this receive was handed to us, so nothing to write or settle.
+        if (ctx.signal.aborted) return;
+        throw error;
+      }
+      if (batch.length === 0) return;
+      // From here the batch is finished even if Ctrl-C arrives: written, flushed, then completed.
+      keeper.add(batch);
+      const lines = batch.map((m) => JSON.stringify(m.message) + '\n').join('');
+      try {
+        await handle.write(lines);
+        await handle.datasync();
+      } catch (error) {
+        // Not on disk, so not completed: hand the batch back at once rather than when its locks expire.
+        keeper.remove(batch);
+        await settleLimit(batch, 64, (m) => receiver.abandon(m));
+        throw new UsageError(`cannot write the output file: ${(error as Error).message}`, {
+          hint: 'free disk space or pass --out on another disk; the unwritten messages are back in the queue',
+        });
+      }
+      if (ctx.out.json) await writeStdout(ctx, lines);
+      const failed = await settleLimit(batch, 64, (m) => receiver.complete(m));
+      keeper.remove(batch);
+      state.drained += batch.length;
+      state.notCompleted += failed.length;
+      progress(state.drained);
+    }
+  } finally {
+    keeper.stop();
+  }
+}
+
+/** Writes to stdout and waits when the pipe is full, so a slow reader never makes drain hold messages in memory. */
+function writeStdout(ctx: Context, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (ctx.rt.stdout.write(text)) resolve();
+    else ctx.rt.stdout.once('drain', () => resolve());
+  });
+}
+
+function resolveOut(ctx: Context, input: DrainInput): string {
+  const name = input.out ?? `${entityFileStem(input.entity)}-${fileTimestamp((input.now ?? (() => new Date()))())}.ndjson`;
+  return isAbsolute(name) ? name : join(ctx.rt.cwd, name);
+}
+
+function summarize(
+  ctx: Context,
+  path: string,
+  file: string,
+  state: { drained: number; notCompleted: number },
+  elapsedMs: number,
+  failed: boolean,
+): void {
+  if (state.drained === 0) {
+    if (!failed) ctx.out.info(`${path} is empty: nothing drained, no file written`);
+    return;
+  }
+  ctx.out.info(`drained ${plural(state.drained, 'message')} from ${path} into ${file} in ${(elapsedMs / 1000).toFixed(1)}s (${rate(state.drained, elapsedMs)})`);
+  if (state.notCompleted > 0) {
+    ctx.out.warn(
+      `${plural(state.notCompleted, 'message')} written to the file could not be completed (lock lost); ` +
+        'they are also still in the queue (same messageId)',
+    );
+  }
+}
+
+/** --dry-run: peeks what a drain would take, changes nothing, writes no file. */
+async function dryRun(ctx: Context, input: DrainInput): Promise<DrainResult> {
+  const path = entityPath(input.entity);
+  const count = input.max ?? 10_000;
+  const { port, owned } = await portFor(ctx, input.port);
+  let seen = 0;
+  let first: string | null = null;
+  let last: string | null = null;
+  try {
+    for await (const page of port.peek(input.entity, { count, signal: ctx.signal })) {
+      for (const m of page) {
+        seen += 1;
+        first ??= m.enqueuedTimeUtc;
+        last = m.enqueuedTimeUtc ?? last;
+        if (ctx.out.json) ctx.out.jsonLine(m);
+      }
+    }
+  } finally {
+    if (owned) await port.close();
+  }
+  if (seen === 0) ctx.out.info(`dry run: ${path} is empty; nothing would be drained`);
+  else {
+    const more = seen >= count && input.max === undefined ? ` (stopped counting at ${plural(count, 'message')}; pass --max to look further)` : '';
+    ctx.out.info(`dry run: would drain ${plural(seen, 'message')} from ${path}, enqueued ${first ?? '?'} to ${last ?? '?'}${more}; nothing was changed`);
+  }
+  return { drained: 0, file: null, notCompleted: 0, dryRun: true };
+}

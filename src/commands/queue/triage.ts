@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import type { Runtime } from '../../core/runtime.js';
+import { ENTITY_HELP, EXIT_CODES_HELP, connectionSettings, withConnectionOptions, type ConnectionFlags } from './options.js';
+
+interface TriageFlags extends ConnectionFlags {
+  max: string;
+}
+
+/** `switchyard queue triage <entity>`: dead letters grouped by reason, read-only. */
+export function triageCommand(rt: Runtime): Command {
+  return withConnectionOptions(
+    new Command('triage')
+      .description("group an entity's dead letters by reason and description (read-only: peeks, changes nothing)")
+      .argument('<entity>', ENTITY_HELP)
+      .option('--max <n>', 'read at most this many dead letters', '10000'),
+  )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  switchyard queue triage orders\n  switchyard queue triage events/subscriptions/billing --json | jq '.groups[0]'\n\n${EXIT_CODES_HELP}`,
+    )
+    .action(async (entity: string, opts: TriageFlags, cmd: Command) => {
+      const [{ createContext }, { parseEntity }, { parseInteger }, { runTriage }] = await Promise.all([
+        import('../../core/context.js'),
+        import('../../adapters/queue/entity.js'),
+        import('../../core/parse.js'),
+        import('./run-triage.js'),
+      ]);
+      const input = { entity: parseEntity(entity, true), max: parseInteger(opts.max, '--max', 1) };
+      const ctx = createContext(rt, cmd, connectionSettings(opts));
+      await runTriage(ctx, input);
+    });
+}

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+// zod/mini, as in config.ts: the classic API costs tens of milliseconds at start-up, which `webhooks verify` cannot afford.
+import * as z from 'zod/mini';
 import type { Provider } from '../adapters/webhooks/scheme.js';
 import { UsageError } from './errors.js';
 
@@ -12,14 +13,15 @@ const PROVIDER_NAMES = ['stripe', 'github', 'standard', 'shopify', 'slack'] as c
  * A recorded webhook: method, path, lower-case headers and the exact raw body. `body` is UTF-8 text; a body that is
  * not valid UTF-8 is stored in base64 with `bodyEncoding: "base64"`, so every byte survives.
  */
+const text = (what = 'a string') => z.string({ error: `must be ${what}` });
 export const FixtureEnvelope = z.object({
-  provider: z.enum(PROVIDER_NAMES).optional(),
-  method: z.string().min(1).default('POST'),
-  path: z.string().default('/'),
-  receivedAt: z.string().optional(),
-  headers: z.record(z.string(), z.string()),
-  body: z.string(),
-  bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+  provider: z.optional(z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` })),
+  method: z._default(text().check(z.minLength(1, 'must not be empty')), 'POST'),
+  path: z._default(text(), '/'),
+  receivedAt: z.optional(text('an ISO 8601 time string')),
+  headers: z.record(z.string(), text('a string (one header value)'), { error: 'must be an object of strings' }),
+  body: text('the raw body as a string'),
+  bodyEncoding: z.optional(z.enum(['utf8', 'base64'], { error: 'must be "utf8" or "base64"' })),
 });
 export type FixtureEnvelope = z.infer<typeof FixtureEnvelope>;
 
@@ -63,7 +65,7 @@ function validateEnvelope(value: Record<string, unknown>, source: string): Fixtu
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `"${issue.path.join('.')}"` : 'the envelope';
-    throw new UsageError(`${source}: invalid fixture: ${where} ${issue?.message.toLowerCase() ?? 'is invalid'}`, { hint });
+    throw new UsageError(`${source}: invalid fixture: ${where} ${issue?.message ?? 'is invalid'}`, { hint });
   }
   const envelope = parsed.data;
   const headers: Record<string, string> = {};

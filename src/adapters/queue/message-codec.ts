@@ -149,12 +149,48 @@ export function parseMessageLine(text: string, lineNumber: number, file: string)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new UsageError(`${file} line ${lineNumber}: ${where}${issue.message}`, {
+    const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && !(String(issue.path[0]) in raw);
+    throw new UsageError(`${file} line ${lineNumber}: ${where}${missing ? 'is required' : describeIssue(issue)}`, {
       hint: 'fix that line (see "Service Bus messages on disk" in the README); nothing was sent',
     });
   }
   return parsed.data;
 }
+
+interface Issue {
+  code: string;
+  minimum?: unknown;
+  message: string;
+  keys?: string[];
+  expected?: string;
+  path: PropertyKey[];
+}
+
+/** zod/mini carries no English messages: say what was wrong in words a user can act on. */
+function describeIssue(issue: Issue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
+  }
+  if (issue.message && issue.message !== 'Invalid input') return issue.message;
+  const field = String(issue.path[issue.path.length - 1] ?? '');
+  if (issue.code === 'invalid_type' && issue.expected) {
+    return issue.expected === 'nonoptional' || issue.expected === 'undefined' ? 'is required' : `expected ${issue.expected}`;
+  }
+  if (issue.code === 'too_small' || issue.code === 'too_big') {
+    return `out of range (${field === 'timeToLive' ? 'milliseconds, more than 0' : 'a whole number, 0 or more'})`;
+  }
+  if (issue.code === 'invalid_union') {
+    const what = EXPECTED[field] ?? (issue.path[0] === 'applicationProperties' ? EXPECTED.property : undefined);
+    return what ? `expected ${what}` : 'invalid value';
+  }
+  return 'invalid value';
+}
+
+const EXPECTED: Record<string, string> = {
+  messageId: 'a string, a number or {"$binary": base64}',
+  correlationId: 'a string, a number or {"$binary": base64}',
+  property: 'a string, number, boolean, null, {"$date": iso} or {"$binary": base64}',
+};
 
 const stringId = (v: EncodedValue | undefined): string | number | Buffer | undefined => {
   if (v === null || v === undefined) return undefined;

@@ -1,0 +1,65 @@
+import { connect, createServer } from 'node:net';
+import { ServiceBusError } from '@azure/service-bus';
+import { describe, expect, it } from 'vitest';
+import { mapServiceBusError } from '../../../../src/adapters/queue/service-bus-errors.js';
+import { AuthError, InterruptedError, UnavailableError, UsageError } from '../../../../src/core/errors.js';
+
+const scope = { namespace: 'contoso.servicebus.windows.net', entity: 'orders', operation: 'receive' };
+
+/** A real ECONNREFUSED from the kernel: a port that was just closed. */
+async function refusedError(): Promise<Error> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return new Promise((resolve) => connect(port, '127.0.0.1').on('error', resolve));
+}
+
+describe('mapServiceBusError', () => {
+  it('maps refused credentials to AuthError (exit 3) with a hint about keys and roles', () => {
+    const mapped = mapServiceBusError(new ServiceBusError('Unauthorized access', 'UnauthorizedAccess'), scope);
+    expect(mapped).toBeInstanceOf(AuthError);
+    expect((mapped as AuthError).exitCode).toBe(3);
+    expect((mapped as AuthError).hint).toMatch(/SharedAccessKey/);
+  });
+
+  it('maps a missing entity to a usage error (exit 2) naming the entity', () => {
+    const mapped = mapServiceBusError(new ServiceBusError('The messaging entity could not be found', 'MessagingEntityNotFound'), scope);
+    expect(mapped).toBeInstanceOf(UsageError);
+    expect(mapped.message).toContain('"orders"');
+    expect((mapped as UsageError).hint).toMatch(/topic\/subscriptions/);
+  });
+
+  it('maps throttling and timeouts after the SDK retries to UnavailableError (exit 4)', () => {
+    for (const code of ['ServiceBusy', 'ServiceTimeout', 'ServiceCommunicationProblem', 'QuotaExceeded'] as const) {
+      expect(mapServiceBusError(new ServiceBusError('busy', code), scope)).toBeInstanceOf(UnavailableError);
+    }
+  });
+
+  it('maps a refused connection, bare or wrapped as the SDK and Happy Eyeballs wrap it, to UnavailableError', async () => {
+    const refused = await refusedError();
+    for (const error of [refused, new ServiceBusError(`ECONNREFUSED: ${refused.message}`, 'GeneralError'), new AggregateError([refused], 'all failed')]) {
+      const mapped = mapServiceBusError(error, scope);
+      expect(mapped).toBeInstanceOf(UnavailableError);
+      expect(mapped.message).toContain('cannot reach Service Bus at contoso.servicebus.windows.net (ECONNREFUSED)');
+    }
+  });
+
+  it('points at the host name when DNS does not know the namespace', () => {
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND nope.servicebus.windows.net'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' });
+    const mapped = mapServiceBusError(dns, scope) as UnavailableError;
+    expect(mapped).toBeInstanceOf(UnavailableError);
+    expect(mapped.hint).toMatch(/host name/);
+  });
+
+  it('maps missing Azure AD credentials to AuthError with sign-in hints', () => {
+    const error = Object.assign(new Error('DefaultAzureCredential failed'), { name: 'CredentialUnavailableError' });
+    expect((mapServiceBusError(error, scope) as AuthError).hint).toMatch(/az login/);
+  });
+
+  it('turns an aborted operation into InterruptedError and leaves programming errors alone', () => {
+    expect(mapServiceBusError(Object.assign(new Error('aborted'), { name: 'AbortError' }), scope)).toBeInstanceOf(InterruptedError);
+    const bug = new TypeError('x is not a function');
+    expect(mapServiceBusError(bug, scope)).toBe(bug);
+  });
+});

@@ -79,6 +79,13 @@ export interface ConfirmPaymentInput {
   idempotencyKey?: string;
 }
 
+/** One page of PaymentIntents, newest first. */
+export interface PaymentIntentList {
+  intents: PaymentIntentSummary[];
+  /** Stripe's Request-Id of the list call (also on each summary). */
+  requestId: string | null;
+}
+
 export interface ListPaymentsInput {
   limit?: number;
   customer?: string;
@@ -95,7 +102,7 @@ export interface PaymentsPort {
   readonly mode: KeyMode;
   create(input: CreatePaymentInput): Promise<PaymentIntentResult>;
   retrieve(id: string): Promise<PaymentIntentResult>;
-  list(input?: ListPaymentsInput): Promise<PaymentIntentSummary[]>;
+  list(input?: ListPaymentsInput): Promise<PaymentIntentList>;
   confirm(id: string, input?: ConfirmPaymentInput): Promise<PaymentIntentResult>;
   capture(id: string, input?: { idempotencyKey?: string }): Promise<PaymentIntentResult>;
   cancel(id: string, input?: { idempotencyKey?: string }): Promise<PaymentIntentResult>;

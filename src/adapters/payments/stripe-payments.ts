@@ -10,7 +10,7 @@ import {
   type KeyMode,
   type ListPaymentsInput,
   type PaymentIntentResult,
-  type PaymentIntentSummary,
+  type PaymentIntentList,
   type PaymentsPort,
 } from './payments.js';
 import { classifyStripeError, isTransientStripeError, mapStripeError } from './stripe-errors.js';
@@ -82,13 +82,14 @@ export class StripePayments implements PaymentsPort {
     return this.result(call, null);
   }
 
-  async list(input: ListPaymentsInput = {}): Promise<PaymentIntentSummary[]> {
+  async list(input: ListPaymentsInput = {}): Promise<PaymentIntentList> {
     const params: Stripe.PaymentIntentListParams = {
       ...(input.limit !== undefined && { limit: input.limit }),
       ...(input.customer && { customer: input.customer }),
     };
     const call = await this.call('list PaymentIntents', null, (opts) => this.client.paymentIntents.list(params, opts));
-    return call.value.data.map((pi) => summarize(pi, { idempotencyKey: null, requestId: call.requestId }));
+    const intents = call.value.data.map((pi) => summarize(pi, { idempotencyKey: null, requestId: call.requestId }));
+    return { intents, requestId: call.requestId };
   }
 
   async confirm(id: string, input: ConfirmPaymentInput = {}): Promise<PaymentIntentResult> {

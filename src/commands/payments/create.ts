@@ -11,7 +11,7 @@ import { parseAmount, parseCurrency } from '../../core/money.js';
 import { collect, parsePair } from '../../core/parse.js';
 import type { Runtime } from '../../core/runtime.js';
 import { renderIntent } from './render.js';
-import { openPayments, sessionSettings, withSessionOptions, type SessionFlags } from './shared.js';
+import { preparePayments, sessionSettings, withSessionOptions, type SessionFlags } from './shared.js';
 
 /** `payments create` flags, as commander parses them. */
 export interface CreateFlags extends SessionFlags {
@@ -84,8 +84,9 @@ function parseInput(flags: CreateFlags): Omit<CreatePaymentInput, 'amount' | 'cu
  */
 export async function runCreate(ctx: Context, flags: CreateFlags, options: PaymentsOptions = {}): Promise<PaymentIntentResult> {
   const input = parseInput(flags);
-  const port = await openPayments(ctx, flags, options);
+  const session = await preparePayments(ctx, flags, options);
   const { amount, currency } = await amountAndCurrency(ctx, flags);
+  const port = await session.connect();
   ctx.out.info(`idempotency key: ${input.idempotencyKey}`);
   const result = await port.create({ ...input, amount, currency });
   if (result.replayed) {

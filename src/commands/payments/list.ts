@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { PaymentIntentSummary, PaymentsOptions } from '../../adapters/payments/index.js';
+import type { PaymentIntentList, PaymentsOptions } from '../../adapters/payments/index.js';
 import { createContext, type Context } from '../../core/context.js';
 import { parseInteger } from '../../core/parse.js';
 import type { Runtime } from '../../core/runtime.js';
@@ -12,7 +12,7 @@ export interface ListFlags extends SessionFlags {
 }
 
 /** The most recent PaymentIntents, newest first (one page of at most --limit). */
-export async function runList(ctx: Context, flags: ListFlags, options: PaymentsOptions = {}): Promise<PaymentIntentSummary[]> {
+export async function runList(ctx: Context, flags: ListFlags, options: PaymentsOptions = {}): Promise<PaymentIntentList> {
   const limit = parseInteger(flags.limit ?? '10', '--limit', 1, 100);
   const port = await openPayments(ctx, flags, options);
   return port.list({ limit, customer: flags.customer });

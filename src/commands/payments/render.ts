@@ -1,5 +1,6 @@
 import {
   maskClientSecret,
+  type PaymentIntentList,
   type PaymentIntentResult,
   type PaymentIntentSummary,
 } from '../../adapters/payments/index.js';
@@ -63,7 +64,8 @@ export function renderIntent(out: Output, result: PaymentIntentResult): void {
 }
 
 /** Many PaymentIntents: one JSON array under --json, else a table (tab-separated when piped). */
-export function renderList(out: Output, intents: PaymentIntentSummary[]): void {
+export function renderList(out: Output, list: PaymentIntentList): void {
+  const intents = list.intents;
   if (out.json) {
     out.jsonLine(intents);
   } else if (intents.length === 0) {
@@ -74,6 +76,5 @@ export function renderList(out: Output, intents: PaymentIntentSummary[]): void {
       intents.map((pi) => [pi.id, pi.status, formatAmount(pi.amount, pi.currency), pi.customer ?? '-', pi.created]),
     );
   }
-  const requestId = intents[0]?.requestId;
-  if (requestId) out.debug(`request id: ${requestId}`);
+  if (list.requestId) out.debug(`request id: ${list.requestId}`);
 }

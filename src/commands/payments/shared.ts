@@ -49,15 +49,22 @@ function retryBaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number(raw);
 }
 
+/** A checked session: key and mode settled (and live mode confirmed); `connect()` loads the SDK. */
+export interface PaymentsSession {
+  connect(): Promise<PaymentsPort>;
+}
+
 /**
- * Checks the key before anything leaves the machine, shows the mode on stderr, asks for confirmation of live
- * mode, then builds the port (the SDK loads only now). A live key without --live is a usage error, exit 2.
+ * Checks the key before anything leaves the machine, shows the mode on stderr and asks for confirmation of live
+ * mode. A live key without --live is a usage error, exit 2. Nothing is loaded yet: the SDK costs about 100 ms,
+ * so a command first finishes checking its own input and only then calls `connect()`.
  */
-export async function openPayments(ctx: Context, flags: SessionFlags, options: PaymentsOptions = {}): Promise<PaymentsPort> {
+export async function preparePayments(ctx: Context, flags: SessionFlags, options: PaymentsOptions = {}): Promise<PaymentsSession> {
   const live = flags.live === true;
   const { apiKey, mode } = resolveStripeKey(ctx.config, live);
   const timeoutMs = parseDuration(flags.timeout ?? '30s', '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than zero');
+  const retryBaseMs = retryBaseFromEnv(ctx.rt.env);
   if (mode === 'live') {
     ctx.out.warn(`LIVE MODE: using ${maskSecret(apiKey)}; real money moves`);
     const ok = await ctx.prompt.confirm(`Use the LIVE Stripe key ${maskSecret(apiKey)}? Real money will move.`, flags.yes, 'using a live Stripe key');
@@ -65,16 +72,24 @@ export async function openPayments(ctx: Context, flags: SessionFlags, options: P
   } else {
     ctx.out.info(`test mode (${maskSecret(apiKey)})${live ? '; --live has no effect with a test key' : ''}`);
   }
-  return createPaymentsPort(ctx.config, {
-    allowLive: live,
-    timeoutMs,
-    retryBaseMs: retryBaseFromEnv(ctx.rt.env),
-    signal: ctx.signal,
-    onRetry: ({ attempt, delayMs, error, action }) => {
-      ctx.out.info(`${describeFailure(error)} on the way to ${action}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
-    },
-    ...options,
-  });
+  return {
+    connect: () =>
+      createPaymentsPort(ctx.config, {
+        allowLive: live,
+        timeoutMs,
+        retryBaseMs,
+        signal: ctx.signal,
+        onRetry: ({ attempt, delayMs, error, action }) => {
+          ctx.out.info(`${describeFailure(error)} on the way to ${action}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+        },
+        ...options,
+      }),
+  };
+}
+
+/** preparePayments, then connect: for commands with nothing else to check. */
+export async function openPayments(ctx: Context, flags: SessionFlags, options: PaymentsOptions = {}): Promise<PaymentsPort> {
+  return (await preparePayments(ctx, flags, options)).connect();
 }
 
 function describeFailure(error: unknown): string {

@@ -134,13 +134,13 @@ describe('circuit breaker', () => {
     expect(open.code).toBe('circuit_open');
     expect(server.requests).toHaveLength(5);
     clock.advance(30_000);
-    expect(await port.list()).toEqual([]);
+    expect((await port.list()).intents).toEqual([]);
     expect(server.requests).toHaveLength(6);
   });
 
   it('does not count the caller\'s mistakes against the service', async () => {
     const port = await portFor(server, { retries: 0 });
     for (let i = 0; i < 6; i++) expect((await rejection(port.retrieve('pi_missing'))).exitCode).toBe(ExitCode.usage);
-    expect(await port.list()).toEqual([]);
+    expect((await port.list()).intents).toEqual([]);
   });
 });

@@ -130,9 +130,9 @@ describe('StripePayments against a Stripe-compatible server', () => {
     const port = await portFor(server);
     const ids: string[] = [];
     for (const customer of ['cus_a', 'cus_b', 'cus_a']) ids.push((await port.create({ amount: 1000, currency: 'usd', customer })).intent.id);
-    expect((await port.list({ limit: 2 })).map((pi) => pi.id)).toEqual([ids[2], ids[1]]);
-    expect((await port.list({ customer: 'cus_a' })).map((pi) => pi.id)).toEqual([ids[2], ids[0]]);
-    expect(await port.list({ customer: 'cus_none' })).toEqual([]);
+    expect((await port.list({ limit: 2 })).intents.map((pi) => pi.id)).toEqual([ids[2], ids[1]]);
+    expect((await port.list({ customer: 'cus_a' })).intents.map((pi) => pi.id)).toEqual([ids[2], ids[0]]);
+    expect((await port.list({ customer: 'cus_none' })).intents).toEqual([]);
   });
 
   it('refuses a live key before any request unless allowed, and then sends it', async () => {
@@ -156,7 +156,7 @@ describe('authentication against the server', () => {
       expect(revoked.exitCode).toBe(ExitCode.refused);
       expect(revoked.message).toContain('Stripe refused the API key (401)');
       const readOnly = await portFor(strict, {}, 'rk_test_51ReadOnlyAbcdefghijklmnop');
-      expect(await readOnly.list()).toEqual([]);
+      expect((await readOnly.list()).intents).toEqual([]);
       const forbidden = await rejection(readOnly.create({ amount: 2000, currency: 'usd' }));
       expect(forbidden.exitCode).toBe(ExitCode.refused);
       expect(forbidden.message).toContain('(403)');

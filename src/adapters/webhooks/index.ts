@@ -92,6 +92,11 @@ export interface VerifyWebhookOptions {
   /** Seconds either side of now; default 300. */
   toleranceSec?: number;
   ignoreTime?: boolean;
+  /**
+   * Look for what would have verified after a mismatch (default true). It costs up to about fifty HMACs of the
+   * body, so a server facing untrusted traffic may turn it off; bodies over 1 MiB get only the secret checks.
+   */
+  diagnose?: boolean;
 }
 
 /**
@@ -132,7 +137,7 @@ export function verifyWebhook(opts: VerifyWebhookOptions): VerifyResult {
       };
     }
   }
-  if (outcome.code === 'signature_mismatch') {
+  if (outcome.code === 'signature_mismatch' && opts.diagnose !== false) {
     const found = diagnoseMismatch(scheme, options);
     if (found) return { provider, valid: false, ...found };
   }

@@ -131,3 +131,24 @@ describe('verifyWebhook diagnosis', () => {
     }
   });
 });
+
+describe('verifyWebhook diagnosis limits', () => {
+  it('can be turned off, leaving the plain mismatch', () => {
+    const r = verifyWebhook({
+      provider: 'stripe',
+      body: Buffer.from(minified),
+      headers: { 'stripe-signature': stripeHeader(pretty) },
+      secret: STRIPE,
+      nowSec: NOW,
+      diagnose: false,
+    });
+    expect(r).toMatchObject({ valid: false, code: 'signature_mismatch' });
+  });
+
+  it('skips the body alternatives for bodies over 1 MiB but still checks the secret', () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }, null, 2);
+    const reserialised = verifyStripe(stripeHeader(big), JSON.stringify(JSON.parse(big)));
+    expect(reserialised.code).toBe('signature_mismatch');
+    expect(verifyStripe(stripeHeader(big), big, STRIPE.slice(6)).code).toBe('secret_prefix');
+  });
+});

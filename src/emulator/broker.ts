@@ -1,0 +1,289 @@
+import net from 'node:net';
+import rhea, { type Connection, type Container, type Delivery, type EventContext, type Receiver, type Sender } from 'rhea';
+import { LinkConsumer } from './consumer.js';
+import type { SendTarget } from './entities.js';
+import type { Journal } from './journal.js';
+import type { LockTokens } from './lock-token.js';
+import { handleManagement } from './management.js';
+import { parseTransfer } from './message.js';
+import type { EntityError, Namespace } from './namespace.js';
+import { outcomes, receiveRawTransfers, setLocalAttach, transferFormat } from './rhea-internals.js';
+
+/** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
+export const MAX_MESSAGE_SIZE = 1024 * 1024;
+
+type Role =
+  | { kind: 'consumer'; consumer: LinkConsumer }
+  | { kind: 'send'; target: SendTarget }
+  | { kind: 'cbs' }
+  | { kind: 'management'; address: string }
+  | { kind: 'reply' };
+
+/** Per-connection state: its consumers (to release their locks) and the links responses go back on. */
+interface ConnectionState {
+  consumers: Set<LinkConsumer>;
+  replies: Map<string, Sender>;
+  cbsReply?: Sender;
+  socket: net.Socket;
+}
+
+/**
+ * The AMQP side: accepts connections (SASL ANONYMOUS, PLAIN or MSSBCBS, no key checked), answers CBS
+ * put-token, and routes each link to a queue consumer, a sender target, or $management.
+ */
+export class Broker {
+  private readonly container: Container;
+  private readonly server: net.Server;
+  private readonly connections = new Map<Connection, ConnectionState>();
+  private readonly roles = new WeakMap<object, Role>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ns: Namespace,
+    private readonly journal: Journal,
+    private readonly tokens: LockTokens,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.container = rhea.create_container({ id: 'switchyard-emulator' });
+    const mechanisms = this.container.sasl_server_mechanisms;
+    mechanisms.enable_anonymous();
+    mechanisms.enable_plain(() => true);
+    // uamqp-based clients (the Python SDK) insist on Microsoft's CBS mechanism; it carries no credentials.
+    mechanisms.MSSBCBS = () => ({ outcome: undefined as boolean | undefined, start(this: { outcome?: boolean }) { this.outcome = true; } });
+    this.server = net.createServer((socket) => this.accept(socket));
+    this.wire();
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    // Locks expire and scheduled messages fall due on this beat.
+    this.timer = setInterval(() => this.tick(), 200);
+    this.timer.unref();
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const [connection, state] of this.connections) {
+      this.dropConnection(connection);
+      state.socket.destroy();
+    }
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const options = {
+      id: `sy-${socket.remotePort ?? 0}-${Date.now().toString(36)}`,
+      container_id: 'switchyard-emulator',
+      tcp_no_delay: true,
+      receiver_options: { autoaccept: false, credit_window: 1000, max_message_size: MAX_MESSAGE_SIZE },
+      sender_options: { treat_modified_as_released: false, max_message_size: MAX_MESSAGE_SIZE },
+    };
+    const connection = this.container.create_connection(options as never);
+    receiveRawTransfers(connection);
+    this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket });
+    socket.on('close', () => this.dropConnection(connection));
+    (connection as unknown as { accept(s: net.Socket): void }).accept(socket);
+  }
+
+  private wire(): void {
+    const c = this.container;
+    c.on('sender_open', (ctx: EventContext) => this.onConsumerLink(ctx.connection, ctx.sender!));
+    c.on('receiver_open', (ctx: EventContext) => this.onProducerLink(ctx.receiver!));
+    c.on('message', (ctx: EventContext) => this.onMessage(ctx));
+    c.on('sender_flow', (ctx: EventContext) => this.consumerOf(ctx.sender)?.onFlow());
+    c.on('sendable', (ctx: EventContext) => this.consumerOf(ctx.sender)?.onFlow());
+    c.on('sender_draining', (ctx: EventContext) => this.consumerOf(ctx.sender)?.onDrain());
+    for (const kind of ['accepted', 'released', 'modified', 'rejected'] as const) {
+      c.on(kind, (ctx: EventContext) => this.consumerOf(ctx.sender)?.onOutcome(ctx.delivery!, kind));
+    }
+    c.on('sender_close', (ctx: EventContext) => this.onLinkGone(ctx.connection, ctx.sender!));
+    c.on('receiver_close', () => {});
+    c.on('session_close', (ctx: EventContext) => this.onSessionGone(ctx.connection, ctx.session));
+    c.on('connection_close', (ctx: EventContext) => this.dropConnection(ctx.connection));
+    c.on('disconnected', (ctx: EventContext) => this.dropConnection(ctx.connection));
+    for (const event of ['sender_error', 'receiver_error', 'session_error', 'connection_error', 'protocol_error', 'error']) {
+      c.on(event, (ctx: unknown) => this.log(`amqp ${event}: ${describe(ctx)}`));
+    }
+  }
+
+  private consumerOf(link: object | undefined): LinkConsumer | undefined {
+    const role = link ? this.roles.get(link) : undefined;
+    return role?.kind === 'consumer' ? role.consumer : undefined;
+  }
+
+  /** The client attached a receiver: a queue consumer, or the reply side of $cbs / $management. */
+  private onConsumerLink(connection: Connection, link: Sender): void {
+    const state = this.connections.get(connection);
+    const address = link.source?.address ?? '';
+    if (!state) return link.close({ condition: 'amqp:internal-error', description: 'unknown connection' });
+    if (address === '$cbs' || /\/?\$management$/i.test(address)) {
+      echoTermini(link);
+      state.replies.set(link.name, link);
+      const replyTo = link.target?.address;
+      if (replyTo) state.replies.set(replyTo, link);
+      if (address === '$cbs') state.cbsReply = link;
+      this.roles.set(link, { kind: 'reply' });
+      return;
+    }
+    const filter = (link.source as { filter?: Record<string, unknown> } | undefined)?.filter ?? {};
+    if (Object.keys(filter).some((k) => k.includes('session-filter'))) {
+      return refuse(link, { condition: 'amqp:not-implemented', description: 'The switchyard emulator does not support sessions.' });
+    }
+    const queue = this.ns.source(address);
+    if ('condition' in queue) return refuse(link, queue);
+    const consumer = new LinkConsumer(link, queue, link.snd_settle_mode !== 1);
+    setLocalAttach(link, { snd_settle_mode: link.snd_settle_mode ?? 2, rcv_settle_mode: link.rcv_settle_mode ?? 0 });
+    echoTermini(link);
+    this.roles.set(link, { kind: 'consumer', consumer });
+    state.consumers.add(consumer);
+    queue.attach(consumer);
+  }
+
+  /** The client attached a sender: to an entity, or the request side of $cbs / $management. */
+  private onProducerLink(link: Receiver): void {
+    const address = link.target?.address ?? '';
+    if (address === '$cbs') {
+      this.roles.set(link, { kind: 'cbs' });
+    } else if (/\/\$management$/i.test(address) || address === '$management') {
+      const entity = address.replace(/\/?\$management$/i, '');
+      const found = this.ns.management(entity);
+      if ('condition' in found) return refuse(link, found);
+      this.roles.set(link, { kind: 'management', address: entity });
+    } else {
+      const target = this.ns.target(address);
+      if ('condition' in target) return refuse(link, target);
+      this.roles.set(link, { kind: 'send', target });
+    }
+    echoTermini(link);
+  }
+
+  private onMessage(ctx: EventContext): void {
+    const link = ctx.receiver!;
+    const delivery = ctx.delivery!;
+    const payload = ctx.message as unknown as Buffer;
+    const format = transferFormat((ctx as { format?: number }).format);
+    const role = this.roles.get(link);
+    if (!role || !Buffer.isBuffer(payload)) return reject(delivery, 'amqp:internal-error', 'unexpected transfer');
+    if (role.kind === 'send') return this.onSend(delivery, role.target, payload, format);
+    let request: { message_id?: unknown; reply_to?: string; application_properties?: Record<string, unknown>; body?: unknown };
+    try {
+      request = rhea.message.decode(payload) as typeof request;
+    } catch {
+      return reject(delivery, 'amqp:decode-error', 'the request is not a valid AMQP message');
+    }
+    delivery.update(true, outcomes.accepted());
+    const props = request.application_properties ?? {};
+    let response: { status: number; description?: string; condition?: string; body?: unknown };
+    let camelCase = true;
+    if (role.kind === 'cbs') {
+      // SAS tokens and AAD tokens are accepted as they are: the emulator checks no credentials.
+      response = { status: 202, description: 'Accepted' };
+      camelCase = false;
+    } else if (role.kind === 'management') {
+      const entity = this.ns.management(role.address);
+      response =
+        'condition' in entity
+          ? { status: 404, condition: entity.condition, description: entity.description }
+          : handleManagement(props.operation, (request.body ?? {}) as Record<string, unknown>, entity, this.tokens);
+    } else {
+      return;
+    }
+    const state = this.connections.get(ctx.connection);
+    const reply = (request.reply_to ? state?.replies.get(request.reply_to) : undefined) ?? (role.kind === 'cbs' ? state?.cbsReply : undefined);
+    if (!reply) return this.log(`no reply link for ${String(request.reply_to)}`);
+    const codeKey = camelCase ? 'statusCode' : 'status-code';
+    const application_properties: Record<string, unknown> = {
+      [codeKey]: rhea.types.wrap_int(response.status),
+      [camelCase ? 'statusDescription' : 'status-description']: response.description ?? '',
+    };
+    if (response.condition) application_properties['error-condition'] = rhea.types.wrap_symbol(response.condition);
+    // Answer after the request's disposition has gone out (some clients expect that order).
+    setImmediate(() => {
+      if (!reply.is_open()) return;
+      reply.send({ correlation_id: request.message_id, application_properties, body: response.body } as never);
+    });
+  }
+
+  private onSend(delivery: Delivery, target: SendTarget, payload: Buffer, format: number): void {
+    if (payload.length > MAX_MESSAGE_SIZE) {
+      return reject(delivery, 'amqp:link:message-size-exceeded', `The message is larger than ${MAX_MESSAGE_SIZE} bytes.`);
+    }
+    let messages;
+    try {
+      messages = parseTransfer(payload, format);
+    } catch (error) {
+      return reject(delivery, 'amqp:decode-error', `The message could not be decoded: ${(error as Error).message}`);
+    }
+    target.send(messages, Date.now());
+    const durable = this.journal.commit();
+    if (!durable) return delivery.update(true, outcomes.accepted());
+    durable.then(
+      () => delivery.link.is_open() && delivery.update(true, outcomes.accepted()),
+      (error: Error) => delivery.link.is_open() && reject(delivery, 'amqp:internal-error', `could not persist: ${error.message}`),
+    );
+  }
+
+  private onLinkGone(connection: Connection, link: Sender): void {
+    const consumer = this.consumerOf(link);
+    if (consumer) {
+      consumer.close();
+      this.connections.get(connection)?.consumers.delete(consumer);
+    }
+    const state = this.connections.get(connection);
+    if (state) for (const [key, l] of state.replies) if (l === link) state.replies.delete(key);
+  }
+
+  private onSessionGone(connection: Connection, session: unknown): void {
+    const state = this.connections.get(connection);
+    if (!state) return;
+    for (const consumer of state.consumers) {
+      if (consumer.link.session === session) {
+        consumer.close();
+        state.consumers.delete(consumer);
+      }
+    }
+  }
+
+  /** A connection ended (cleanly or not): its receivers' locked messages go back to their queues. */
+  private dropConnection(connection: Connection): void {
+    const state = this.connections.get(connection);
+    if (!state) return;
+    this.connections.delete(connection);
+    for (const consumer of state.consumers) consumer.close();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const queue of this.ns.allQueues()) if (queue.locks.size > 0 || queue.scheduled.size > 0) queue.tick(now);
+  }
+}
+
+function echoTermini(link: Sender | Receiver): void {
+  if (link.source) link.set_source({ address: link.source.address });
+  if (link.target) link.set_target({ address: link.target.address });
+}
+
+/** Refuses a link the AMQP way: an attach without the terminus, then a detach carrying the error. */
+function refuse(link: Sender | Receiver, error: EntityError): void {
+  link.close(error);
+}
+
+function reject(delivery: Delivery, condition: string, description: string): void {
+  delivery.update(true, outcomes.rejected({ condition, description }));
+}
+
+function describe(ctx: unknown): string {
+  if (ctx instanceof Error) return ctx.message;
+  const c = ctx as EventContext | undefined;
+  const err = c?.sender?.error ?? c?.receiver?.error ?? c?.session?.error ?? c?.connection?.error;
+  return err ? String((err as { description?: string }).description ?? err) : 'unknown';
+}

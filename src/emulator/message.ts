@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Section,
+  decodeSections,
+  encodeHeader,
+  encodeInt,
+  encodeList,
+  encodeLong,
+  encodeMap,
+  encodeSection,
+  encodeSymbol,
+  encodeTimestamp,
+  encodeValue,
+  listItems,
+  mapPairs,
+  readBinary,
+  readText,
+  splitSections,
+  type DecodedFields,
+} from './amqp-codec.js';
+
+/** Annotations the broker owns: whatever a sender put there is replaced, as Service Bus does. */
+const BROKER_ANNOTATIONS = new Set([
+  'x-opt-sequence-number',
+  'x-opt-enqueued-time',
+  'x-opt-locked-until',
+  'x-opt-message-state',
+  'x-opt-enqueue-sequence-number',
+  'x-opt-deadletter-source',
+]);
+
+/** The Service Bus batch envelope: one transfer whose data sections each hold a whole encoded message. */
+export const BATCH_FORMAT = 0x80013700;
+
+/** A message as a sender sent it: its bare bytes untouched, plus the header and annotations it chose. */
+export interface IncomingMessage {
+  /** properties, application-properties, body and footer, byte for byte as received. */
+  bare: Buffer;
+  /** The sender's own message-annotation pairs (broker-owned keys removed), already encoded. */
+  annotations: Buffer[];
+  durable: boolean;
+  priority: number;
+  ttl?: number;
+  scheduledAt?: number;
+}
+
+/** A stored message; `bare` is shared between the copies a topic fans out. */
+export interface StoredMessage extends IncomingMessage {
+  seq: number;
+  enqueuedAt: number;
+  expiresAt: number;
+  state: 'active' | 'deferred' | 'scheduled';
+  /** How many times it was handed to a receiver (the header's delivery-count is this before the hand-over). */
+  deliveries: number;
+  lock?: Lock;
+  /** True while its sequence number sits in the queue's ready structure. */
+  ready: boolean;
+}
+
+/** A peek-lock: its key (hex of the GUID bytes the SDK shows as lockToken) and expiry. */
+export interface Lock {
+  key: string;
+  until: number;
+  /** The consumer link that holds it, or undefined for locks taken through $management. */
+  holder?: object;
+}
+
+/** Splits one transfer into the messages it carries (one, or many for a batch). */
+export function parseTransfer(payload: Buffer, format: number): IncomingMessage[] {
+  if (format !== BATCH_FORMAT) return [parseMessage(payload)];
+  return splitSections(payload)
+    .filter((s) => s.code === Section.data)
+    .map((s) => parseMessage(Buffer.from(readBinary(payload, s.valueStart))));
+}
+
+/** Reads one encoded message, keeping its bare part as is. */
+export function parseMessage(buf: Buffer): IncomingMessage {
+  const sections = splitSections(buf);
+  let bareStart = buf.length;
+  const msg: IncomingMessage = { bare: Buffer.alloc(0), annotations: [], durable: false, priority: 4 };
+  for (const s of sections) {
+    if (s.code === Section.header) {
+      const h = decodeSections(buf.subarray(s.start, s.end));
+      msg.durable = h.durable === true;
+      msg.priority = typeof h.priority === 'number' ? h.priority : 4;
+      if (typeof h.ttl === 'number' && h.ttl > 0) msg.ttl = h.ttl;
+    } else if (s.code === Section.messageAnnotations) {
+      readAnnotations(buf, s.start, s.end, s.valueStart, msg);
+    } else if (s.code !== Section.deliveryAnnotations) {
+      bareStart = s.start;
+      break;
+    }
+  }
+  // A copy, so a stored message does not pin the whole network buffer it arrived in.
+  msg.bare = withMessageId(buf.subarray(bareStart));
+  return msg;
+}
+
+/**
+ * Service Bus gives every message a MessageId; the JS SDK does not set one unless asked, and its lock renewer
+ * refuses messages without one. So a message that arrives without an id gets one here (a GUID in hex, as
+ * Service Bus assigns). Always returns a fresh buffer.
+ */
+function withMessageId(bare: Buffer): Buffer {
+  const sections = splitSections(bare);
+  const props = sections.find((s) => s.code === Section.properties);
+  const items = props ? listItems(bare, props.valueStart) : [];
+  const first = items[0];
+  if (first && bare[first[0]] !== 0x40) return Buffer.from(bare);
+  const id = encodeValue(randomUUID().replace(/-/g, ''));
+  const fields = [id, ...items.slice(1).map(([s, e]) => bare.subarray(s, e))];
+  const section = encodeSection(Section.properties, encodeList(fields));
+  if (!props) return Buffer.concat([section, bare]);
+  return Buffer.concat([bare.subarray(0, props.start), section, bare.subarray(props.end)]);
+}
+
+function readAnnotations(buf: Buffer, start: number, end: number, valueStart: number, msg: IncomingMessage): void {
+  const pairs = mapPairs(buf, valueStart);
+  if (pairs.length === 0) return;
+  for (const [keyStart, , pairEnd] of pairs) {
+    const code = buf[keyStart];
+    const key = code === 0xa3 || code === 0xb3 || code === 0xa1 || code === 0xb1 ? readText(buf, keyStart) : '';
+    if (!BROKER_ANNOTATIONS.has(key)) msg.annotations.push(Buffer.from(buf.subarray(keyStart, pairEnd)));
+  }
+  const scheduled = decodeSections(buf.subarray(start, end)).message_annotations?.['x-opt-scheduled-enqueue-time'];
+  const at = scheduled instanceof Date ? scheduled.getTime() : typeof scheduled === 'number' ? scheduled : undefined;
+  if (at !== undefined && Number.isFinite(at)) msg.scheduledAt = at;
+}
+
+/** What a delivery or a peek adds on top of the stored message. */
+export interface RenderOptions {
+  deliveryCount: number;
+  lockedUntil?: number;
+}
+
+/** The full encoded message a receiver gets: a fresh header and annotations in front of the untouched bare bytes. */
+export function renderMessage(msg: StoredMessage, options: RenderOptions): Buffer {
+  const items = [
+    encodeSymbol('x-opt-sequence-number'),
+    encodeLong(msg.seq),
+    encodeSymbol('x-opt-enqueued-time'),
+    encodeTimestamp(msg.enqueuedAt),
+  ];
+  let pairs = 2;
+  if (options.lockedUntil !== undefined) {
+    items.push(encodeSymbol('x-opt-locked-until'), encodeTimestamp(options.lockedUntil));
+    pairs += 1;
+  }
+  if (msg.state !== 'active') {
+    items.push(encodeSymbol('x-opt-message-state'), encodeInt(msg.state === 'deferred' ? 1 : 2));
+    pairs += 1;
+  }
+  items.push(...msg.annotations);
+  pairs += msg.annotations.length;
+  const header = encodeHeader({
+    durable: msg.durable,
+    priority: msg.priority,
+    ttl: msg.ttl,
+    firstAcquirer: options.deliveryCount === 0,
+    deliveryCount: options.deliveryCount,
+  });
+  return Buffer.concat([header, encodeSection(Section.messageAnnotations, encodeMap(items, pairs)), msg.bare]);
+}
+
+/** The properties and application properties of a bare message, decoded (for filters and duplicate detection). */
+export function readProperties(bare: Buffer): DecodedFields {
+  const sections = splitSections(bare).filter(
+    (s) => s.code === Section.properties || s.code === Section.applicationProperties,
+  );
+  if (sections.length === 0) return {};
+  return decodeSections(bare.subarray(sections[0]!.start, sections[sections.length - 1]!.end));
+}
+
+/**
+ * A copy of the bare message with some application properties set (dead-letter reason, an abandon's
+ * propertiesToModify). Every other property keeps its exact encoding.
+ */
+export function withApplicationProperties(bare: Buffer, updates: Record<string, unknown>): Buffer {
+  const keys = Object.keys(updates).filter((k) => updates[k] !== undefined);
+  if (keys.length === 0) return bare;
+  const sections = splitSections(bare);
+  const existing = sections.find((s) => s.code === Section.applicationProperties);
+  const items: Buffer[] = [];
+  let pairs = 0;
+  if (existing) {
+    for (const [keyStart, , end] of mapPairs(bare, existing.valueStart)) {
+      if (keys.includes(readText(bare, keyStart))) continue;
+      items.push(bare.subarray(keyStart, end));
+      pairs += 1;
+    }
+  }
+  for (const key of keys) {
+    items.push(encodeValue(key), encodeValue(updates[key]));
+    pairs += 1;
+  }
+  const section = encodeSection(Section.applicationProperties, encodeMap(items, pairs));
+  if (existing) return Buffer.concat([bare.subarray(0, existing.start), section, bare.subarray(existing.end)]);
+  const props = sections.find((s) => s.code === Section.properties);
+  const at = props ? props.end : 0;
+  return Buffer.concat([bare.subarray(0, at), section, bare.subarray(at)]);
+}

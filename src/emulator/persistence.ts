@@ -1,0 +1,156 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
+import { open, rename, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EmulatorConfigError } from './config.js';
+import type { Journal, QueueRef } from './journal.js';
+import { encodePut, encodeRemove, encodeUpdate, readRecords } from './log-records.js';
+import type { StoredMessage } from './message.js';
+import type { Namespace } from './namespace.js';
+import type { MessageQueue } from './queue.js';
+
+const LOG = 'messages.log';
+const LOCK = 'LOCK';
+
+/**
+ * Opens (or creates) the data directory: replays the log into the namespace, rewrites it with only the live
+ * messages, and returns a journal that appends to it. Sends are acknowledged only after their records are
+ * fsynced (group commit: one fsync covers every send that arrived meanwhile).
+ */
+export async function openFileJournal(dir: string, ns: Namespace, log: (line: string) => void = () => {}): Promise<Journal> {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new EmulatorConfigError(`cannot create the data directory ${dir}: ${(error as Error).message}`);
+  }
+  takeLock(dir);
+  const path = join(dir, LOG);
+  const queues = existsSync(path) ? replay(readFileSync(path), ns, log) : new Set<MessageQueue>();
+  // Compaction: the new log holds one record per live message, written aside and renamed into place.
+  const tmp = `${path}.tmp`;
+  const fresh = await open(tmp, 'w');
+  for (const queue of queues) for (const msg of queue.messages.values()) await fresh.write(encodePut(queue.path, msg));
+  await fresh.sync();
+  await fresh.close();
+  await rename(tmp, path);
+  return new FileJournal(await open(path, 'a'), dir);
+}
+
+function takeLock(dir: string): void {
+  const lock = join(dir, LOCK);
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (pid && pid !== process.pid && alive(pid)) {
+      throw new EmulatorConfigError(`the data directory ${dir} is in use by another emulator (process ${pid})`);
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function replay(buf: Buffer, ns: Namespace, log: (line: string) => void): Set<MessageQueue> {
+  const { records, validLength } = readRecords(buf);
+  if (validLength < buf.length) log(`data log: ignored ${buf.length - validLength} bytes of an incomplete last record`);
+  const queues = new Set<MessageQueue>();
+  const skipped = new Set<string>();
+  for (const record of records) {
+    const queue = ns.source(record.path);
+    if ('condition' in queue) {
+      if (!skipped.has(record.path)) log(`data log: skipping messages of ${record.path}, which the config does not declare`);
+      skipped.add(record.path);
+      continue;
+    }
+    queues.add(queue);
+    const seq = record.type === 'put' ? record.msg.seq : record.seq;
+    ns.counterFor(record.path)?.seen(seq);
+    const existing = queue.messages.get(seq);
+    if (existing) queue.remove(existing);
+    if (record.type === 'put') queue.add(record.msg, false);
+    else if (record.type === 'update' && existing) {
+      queue.add({ ...existing, state: record.state, deliveries: record.deliveries, lock: undefined, ready: false }, false);
+    }
+  }
+  return queues;
+}
+
+class FileJournal implements Journal {
+  private pending: Buffer[] = [];
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private running?: Promise<void>;
+  private failed?: Error;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly dir: string,
+  ) {}
+
+  put(queue: QueueRef, msg: StoredMessage): void {
+    this.append(encodePut(queue.path, msg));
+  }
+  remove(queue: QueueRef, seq: number): void {
+    this.append(encodeRemove(queue.path, seq));
+  }
+  update(queue: QueueRef, msg: StoredMessage): void {
+    this.append(encodeUpdate(queue.path, msg));
+  }
+
+  commit(): Promise<void> | undefined {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.pending.length === 0) return undefined;
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+    await this.file.sync().catch(() => {});
+    await this.file.close();
+    try {
+      unlinkSync(join(this.dir, LOCK));
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+
+  private append(record: Buffer): void {
+    this.pending.push(record);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running || (this.pending.length === 0 && this.waiters.length === 0)) return;
+    this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+  }
+
+  /** Writes what is pending, fsyncs if a sender waits for it, and repeats until nothing is left. */
+  private async drain(): Promise<void> {
+    let waiters: FileJournal['waiters'] = [];
+    try {
+      while (this.pending.length > 0 || this.waiters.length > 0) {
+        const chunk = Buffer.concat(this.pending);
+        this.pending = [];
+        waiters = this.waiters;
+        this.waiters = [];
+        let written = 0;
+        while (written < chunk.length) written += (await this.file.write(chunk, written)).bytesWritten;
+        if (waiters.length > 0) await this.file.datasync();
+        for (const w of waiters.splice(0)) w.resolve();
+      }
+    } catch (error) {
+      this.failed = error as Error;
+      for (const w of [...waiters, ...this.waiters.splice(0)]) w.reject(this.failed);
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import rhea, { type Connection, type Delivery, type Sender, type link as Link } from 'rhea';
+
+/**
+ * Every use of rhea (3.0.x) beyond its typed API, in one place. rhea is written for clients; a broker needs a
+ * few things it does not expose, and each one below says why.
+ */
+
+interface LinkInternals {
+  credit: number;
+  delivery_count: number;
+  _draining: boolean;
+  _drained: boolean;
+  _get_drain: () => boolean;
+  local: { attach: Record<string, unknown> };
+}
+
+interface FrameLike {
+  performative: { message_format?: number };
+}
+
+/** In-memory marker for "format 0, but hand me the bytes". Never on the wire (message_format is a uint). */
+const RAW_PLAIN_FORMAT = -1;
+
+/**
+ * Makes the connection deliver every incoming transfer as raw bytes. rhea decodes format-0 messages before the
+ * 'message' event and keeps no copy of the bytes, and a broker must store the bare message exactly as sent.
+ * rhea hands over the raw buffer for any non-zero format, so format 0 is relabelled on its way in.
+ */
+export function receiveRawTransfers(connection: Connection): void {
+  const c = connection as unknown as { on_transfer: (frame: FrameLike) => void };
+  const original = c.on_transfer;
+  c.on_transfer = function (this: unknown, frame: FrameLike) {
+    if (!frame.performative.message_format) frame.performative.message_format = RAW_PLAIN_FORMAT;
+    original.call(this, frame);
+  };
+}
+
+/** The AMQP message format of a delivery received through receiveRawTransfers. */
+export function transferFormat(format: number | undefined): number {
+  return format === RAW_PLAIN_FORMAT || format === undefined ? 0 : format;
+}
+
+/** Credit the peer granted that rhea has not yet spent on written transfers, plus transfers written. */
+export function creditLimit(sender: Sender): number {
+  const s = sender as unknown as LinkInternals;
+  return s.credit + s.delivery_count;
+}
+
+/**
+ * Answers every drain request with a `drain=true` flow, even when no credit is left. rhea only sets the flag
+ * when credit remains, but the SDK waits for that echo after asking to drain, and closes its link when it does
+ * not come. `unclaimed()` is the credit no queued transfer will use; only that is given back.
+ */
+export function alwaysAnswerDrain(sender: Sender, unclaimed: () => number, onGiveBack: (n: number) => void): void {
+  const s = sender as unknown as LinkInternals;
+  s._get_drain = function () {
+    if (!s._draining || !s._drained) return false;
+    const free = Math.max(0, Math.min(s.credit, unclaimed()));
+    s.delivery_count += free;
+    s.credit -= free;
+    s._drained = false;
+    onGiveBack(free);
+    return true;
+  };
+}
+
+/** Sets fields of the attach frame rhea will send for a link the peer opened (settle modes, max message size). */
+export function setLocalAttach(link: Link, fields: Record<string, unknown>): void {
+  Object.assign((link as unknown as LinkInternals).local.attach, fields);
+}
+
+/**
+ * After the broker settles a delivery the client settled "second", the client never sends another frame for it,
+ * so rhea would keep it in the session's 2048-slot buffer forever; marking it remotely settled lets rhea free it.
+ */
+export function settleOutgoing(delivery: Delivery, state: unknown): void {
+  delivery.update(true, state);
+  (delivery as unknown as { remote_settled: boolean }).remote_settled = true;
+}
+
+type Described = { described(): unknown };
+const creators = rhea.message as unknown as {
+  accepted(): Described;
+  released(): Described;
+  modified(fields: object): Described;
+  rejected(fields: object): Described;
+};
+
+/** Delivery states for dispositions (rhea creates them but its typings do not declare the creators). */
+export const outcomes = {
+  accepted: (): unknown => creators.accepted().described(),
+  released: (): unknown => creators.released().described(),
+  modified: (fields: object = {}): unknown => creators.modified(fields).described(),
+  rejected: (error?: { condition: string; description: string }): unknown =>
+    creators.rejected(error ? { error } : {}).described(),
+};

@@ -1,8 +1,91 @@
 import { Command } from 'commander';
+import { ConfigError, InterruptedError } from '../core/errors.js';
+import type { GlobalFlags } from '../core/context.js';
+import { Output } from '../core/output.js';
+import { parseDuration, parseInteger } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
+
+const HELP = `
+Prints its connection string on stdout (with --json: {"connectionString","host","port"}) and serves until
+Ctrl-C. SAS keys are not checked. Without --config, queues are created when first used and a topic when a
+receiver first opens one of its subscriptions; with --config, other entities are refused (MessagingEntityNotFound).
+--config also accepts the Config.json of Microsoft's Docker emulator.
+
+Examples:
+  switchyard emulator --port 0
+  SERVICEBUS_CONNECTION_STRING='<the printed line>' switchyard queue peek orders
+  switchyard emulator --config fixtures/servicebus/emulator-entities.json --data ./.emulator-data
+
+Exit codes: 130 after Ctrl-C (connections closed, data log flushed), 2 bad flag, bad config or port in use.`;
+
+interface EmulatorFlags {
+  host: string;
+  port: string;
+  config?: string;
+  lockDuration: string;
+  maxDeliveryCount: string;
+  data?: string;
+}
 
 /** `switchyard emulator`: a local Service Bus-compatible AMQP broker. */
 export function emulatorCommand(rt: Runtime): Command {
-  void rt;
-  return new Command('emulator').description('run a local Service Bus-compatible emulator (AMQP 1.0)');
+  return new Command('emulator')
+    .description('run a local Service Bus-compatible broker (AMQP 1.0) that @azure/service-bus uses unchanged')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 = any free port)', '5672')
+    .option('--config <file>', 'entities.json declaring queues, topics and subscriptions')
+    .option('--lock-duration <duration>', 'peek-lock duration of entities that do not set one', '60s')
+    .option('--max-delivery-count <n>', 'deliveries before a message is dead-lettered, unless the entity sets it', '10')
+    .option('--data <dir>', 'keep messages in an append-only log in <dir>, so they survive a restart')
+    .addHelpText('after', HELP)
+    .action(async (opts: EmulatorFlags, cmd: Command) => {
+      // The root program also has --config and takes the value wherever it appears; here it names entities.json.
+      const globals = cmd.optsWithGlobals<GlobalFlags & EmulatorFlags>();
+      await runEmulator(rt, new Output(rt, globals), { ...opts, config: opts.config ?? globals.config });
+    });
+}
+
+/** Starts the emulator, reports where it listens, and serves until the interrupt signal. */
+export async function runEmulator(rt: Runtime, out: Output, flags: EmulatorFlags): Promise<void> {
+  const port = parseInteger(flags.port, '--port', 0, 65535);
+  const lockDurationMs = parseDuration(flags.lockDuration, '--lock-duration');
+  if (lockDurationMs <= 0) throw new ConfigError('--lock-duration must be longer than 0');
+  const maxDeliveryCount = parseInteger(flags.maxDeliveryCount, '--max-delivery-count', 1, 1_000_000);
+  // Loaded here, so that --help and the other commands never load rhea.
+  const { startEmulator, EmulatorConfigError } = await import('../emulator/index.js');
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator({
+      host: flags.host,
+      port,
+      config: flags.config,
+      lockDurationMs,
+      maxDeliveryCount,
+      dataDir: flags.data,
+      log: (line) => out.debug(line),
+    });
+  } catch (error) {
+    if (error instanceof EmulatorConfigError) {
+      throw new ConfigError(error.message, { hint: 'see "Local Service Bus emulator" in the README for the format' });
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${port} on ${flags.host} is already in use`, { hint: 'pass --port 0 for a free port', cause: error });
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new ConfigError(`cannot listen on ${flags.host}:${port} (${code})`, { hint: 'check --host and --port', cause: error });
+    }
+    throw error;
+  }
+  if (out.json) out.jsonLine({ connectionString: emulator.connectionString, host: emulator.host, port: emulator.port });
+  else out.line(emulator.connectionString);
+  const entities = flags.config ? `entities from ${flags.config}` : 'queues created on first use';
+  const data = flags.data ? `, messages kept in ${flags.data}` : ', messages in memory only';
+  out.info(`Ready: Service Bus emulator on ${emulator.host}:${emulator.port} (${entities}${data}). Ctrl-C to stop.`);
+  await new Promise<void>((resolve) => {
+    if (rt.signal.aborted) return resolve();
+    rt.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await emulator.close();
+  throw new InterruptedError();
 }

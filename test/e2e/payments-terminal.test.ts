@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv } from '../support/run-cli.js';
+import { BIN, cleanEnv, runCli } from '../support/run-cli.js';
 import { startStripeServer, type StripeServer } from '../support/stripe-server.js';
 
 const KEY = 'sk_test_51E2eTerminalKeyAbcdefghijklmnopqrstuv';
@@ -78,24 +78,33 @@ describe.skipIf(!hasScript)('payments on a terminal', () => {
 
 describe('loading the stripe SDK', () => {
   it('happens only when a command calls the API', async () => {
-    // A module hook that makes `import 'stripe'` fail: commands that never reach the API must not notice it.
-    const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(hooks, "export async function resolve(s, c, next) { if (s === 'stripe') throw new Error('stripe SDK was loaded'); return next(s, c); }\n");
+    // Hooks that make loading 'stripe' fail, by require (CommonJS) or import (ESM): commands that never reach the
+    // API must not notice them.
+    const cjsHook = join(dir, 'block-stripe.cjs');
+    writeFileSync(cjsHook, [
+      "const Module = require('node:module');",
+      'const load = Module._load;',
+      "Module._load = function (request, ...rest) { if (request === 'stripe') throw new Error('stripe SDK was loaded'); return load.call(this, request, ...rest); };",
+    ].join('\n'));
+    const esmHooks = join(dir, 'hooks.mjs');
+    writeFileSync(esmHooks, "export async function resolve(s, c, next) { if (s === 'stripe') throw new Error('stripe SDK was loaded'); return next(s, c); }\n");
     const register = join(dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-    const run = (args: string[], env: Record<string, string>) =>
-      spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], {
-        env: cleanEnv({ STRIPE_API_BASE: server.url, ...env }),
-        encoding: 'utf8',
+    writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(esmHooks).href)});\n`);
+    const run = (args: string[], key: string) =>
+      runCli(args, {
+        env: { NODE_OPTIONS: `--require ${cjsHook} --import ${pathToFileURL(register).href}`, STRIPE_API_KEY: key, STRIPE_API_BASE: server.url },
       });
-    expect(run(['payments', '--help'], {}).status).toBe(0);
-    const refused = run(['payments', 'create', '--amount', '2000', '--currency', 'usd'], { STRIPE_API_KEY: LIVE });
-    expect(refused.status).toBe(2);
-    expect(refused.stderr).not.toContain('stripe SDK was loaded');
-    const missing = run(['payments', 'create', '--currency', 'usd'], { STRIPE_API_KEY: KEY });
+    expect((await run(['payments', '--help'], KEY)).code).toBe(0);
+    const refused = await run(['payments', 'create', '--amount', '2000', '--currency', 'usd'], LIVE);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refusing to use the live key');
+    const missing = await run(['payments', 'create', '--currency', 'usd'], KEY);
     expect(missing.stderr).toContain('missing --amount');
+    const badId = await run(['payments', 'get', 'not-an-id'], KEY);
+    expect(badId.stderr).toContain('invalid PaymentIntent id');
     // The control: a command that does call the API trips the hook, so the hook works.
-    const calls = run(['payments', 'list'], { STRIPE_API_KEY: KEY });
+    const calls = await run(['payments', 'list'], KEY);
     expect(calls.stderr).toContain('stripe SDK was loaded');
+    expect(server.requests).toHaveLength(0);
   });
 });

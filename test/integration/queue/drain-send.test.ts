@@ -33,7 +33,10 @@ function originals(): ServiceBusMessage[] {
     { body: Buffer.from('héllo wörld\n'), messageId: 'text-bytes-1', contentType: 'text/plain; charset=utf-8' },
     { body: null, messageId: 99, correlationId: Buffer.from([9, 8, 7]) },
     { body: [1, 2, 3], messageId: 'partitioned-1', partitionKey: 'pk-1', applicationProperties: { big: 2 ** 40 } },
-  ];
+    // What a JMS TextMessage or an older AMQP client sends: an amqp-value body, and an amqp-sequence one.
+    { body: 'jms text', bodyType: 'value', properties: { messageId: 'value-1', subject: 'jms' }, applicationProperties: { at: when } },
+    { body: [[1, 'a'], [2]], bodyType: 'sequence', properties: { messageId: 'sequence-1' } },
+  ] as ServiceBusMessage[];
 }
 
 /** Everything a consumer using the SDK can observe about a message, apart from what the broker assigns. */
@@ -249,7 +252,7 @@ describe('runSend', () => {
     expect(json!.messageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('adds --property to every line of a file and sends thousands in link-sized batches', async () => {
+  it('adds --property to every line of a file and sends a large file in link-sized batches', async () => {
     const client = world.client();
     const target = world.name();
     const dir = await world.tempDir();

@@ -80,7 +80,7 @@ export async function preparePayments(ctx: Context, flags: SessionFlags, options
         retryBaseMs,
         signal: ctx.signal,
         onRetry: ({ attempt, delayMs, error, action }) => {
-          ctx.out.info(`${describeFailure(error)} on the way to ${action}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+          ctx.out.info(`${action}: ${describeFailure(error)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
         },
         ...options,
       }),

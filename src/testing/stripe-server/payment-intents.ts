@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { ApiError, invalidRequest, missing } from './api-error.js';
-import type { FormObject, FormValue } from './form.js';
+import type { FormObject } from './form.js';
+import { allowOnly, bool, int, metadataOf, randomId, str } from './params.js';
 
 /** What a test payment method does when a PaymentIntent is confirmed with it (Stripe's documented test ids). */
 interface TestCard {
@@ -37,51 +37,6 @@ const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_con
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
 export type PaymentIntentObject = Record<string, unknown> & { id: string; status: string; amount: number };
-
-function randomId(prefix: string, length = 24): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return prefix + [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
-function allowOnly(params: FormObject, allowed: string[]): void {
-  for (const key of Object.keys(params)) {
-    if (!allowed.includes(key)) throw invalidRequest(`Received unknown parameter: ${key}`, key, 'parameter_unknown');
-  }
-}
-
-function str(params: FormObject, name: string): string | undefined {
-  const v = params[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalidRequest(`Invalid string: ${JSON.stringify(v)}`, name, 'parameter_invalid_string');
-  return v;
-}
-
-function int(params: FormObject, name: string): number | undefined {
-  const v = str(params, name);
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v)) throw invalidRequest(`Invalid integer: ${v}`, name, 'parameter_invalid_integer');
-  return Number(v);
-}
-
-function bool(params: FormObject, name: string): boolean {
-  const v = str(params, name);
-  if (v === undefined) return false;
-  if (v !== 'true' && v !== 'false') throw invalidRequest(`Invalid boolean: ${v}`, name, 'parameter_invalid_boolean');
-  return v === 'true';
-}
-
-function metadataOf(value: FormValue | undefined): Record<string, string> {
-  if (value === undefined || value === '') return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('Invalid object', 'metadata', 'parameter_invalid_object');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw invalidRequest(`Invalid value for metadata[${k}]`, `metadata[${k}]`);
-    if (k.length > 40) throw invalidRequest('Metadata keys can have up to 40 characters', `metadata[${k}]`);
-    if (v.length > 500) throw invalidRequest('Metadata values can have up to 500 characters', `metadata[${k}]`);
-    out[k] = v;
-  }
-  return out;
-}
 
 /**
  * PaymentIntents with the real API's status machine:

@@ -106,5 +106,6 @@ describe('loading the stripe SDK', () => {
     const calls = await run(['payments', 'list'], KEY);
     expect(calls.stderr).toContain('stripe SDK was loaded');
     expect(server.requests).toHaveLength(0);
+    for (const r of [refused, missing, badId, calls]) for (const key of [KEY, LIVE]) expect(r.stdout + r.stderr).not.toContain(key);
   });
 });

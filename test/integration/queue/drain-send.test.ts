@@ -67,6 +67,7 @@ describe('runDrain then runSend', () => {
     const asSent = await peekAll(client, source, {}, { skipConvertingDate: true });
     const asBytes = await peekAll(client, source, {}, { skipParsingBodyAsJson: true });
     expect(asSent).toHaveLength(originals().length);
+    expect(asBytes).toHaveLength(originals().length);
 
     const dir = await world.tempDir();
     const out = join(dir, 'drained.ndjson');

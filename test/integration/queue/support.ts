@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -88,7 +89,13 @@ function receiver(client: ServiceBusClient, entity: string, where: Where, option
   return where.subscription ? client.createReceiver(entity, where.subscription, o) : client.createReceiver(entity, o);
 }
 
-/** Every message, non-destructively, as the SDK sees it. */
+// The SDK's own Long (sequence numbers), resolved from where the SDK lives.
+const Long = createRequire(createRequire(import.meta.url).resolve('@azure/service-bus'))('long') as { ZERO: unknown };
+
+/**
+ * Every message, non-destructively, as the SDK sees it. Always from sequence number 0: without an explicit start
+ * the SDK continues where the client's previous peek on that entity stopped.
+ */
 export async function peekAll(
   client: ServiceBusClient,
   entity: string,
@@ -98,10 +105,12 @@ export async function peekAll(
   const r = receiver(client, entity, where, options);
   try {
     const all: ServiceBusReceivedMessage[] = [];
+    let from = Long.ZERO as NonNullable<ServiceBusReceivedMessage['sequenceNumber']>;
     for (;;) {
-      const page = await r.peekMessages(250);
+      const page = await r.peekMessages(250, { fromSequenceNumber: from });
       if (page.length === 0) return all;
       all.push(...page);
+      from = page[page.length - 1]!.sequenceNumber!.add(1);
     }
   } finally {
     await r.close();

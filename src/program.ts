@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Runtime } from './core/runtime.js';
 import { completionCommand } from './commands/completion.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { paymentsCommand } from './commands/payments/index.js';
 import { smokeCommand } from './commands/smoke.js';
@@ -26,6 +27,7 @@ export function buildProgram(rt: Runtime): Command {
   program.addCommand(queueCommand(rt));
   program.addCommand(emulatorCommand(rt));
   program.addCommand(smokeCommand(rt));
+  program.addCommand(doctorCommand(rt));
   program.addCommand(completionCommand(rt));
   return program;
 }

@@ -1,0 +1,118 @@
+import { createPaymentsPort, keyMode } from '../adapters/payments/index.js';
+import { createQueuePort, parseEntity, resolveQueueConnection } from '../adapters/queue/index.js';
+import { getSetting } from '../core/config.js';
+import type { Context } from '../core/context.js';
+import { ConfigError, SwitchyardError, UsageError } from '../core/errors.js';
+
+export type DoctorStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+/** One line of `doctor`: what was checked and what was found. */
+export interface DoctorCheck {
+  name: string;
+  status: DoctorStatus;
+  detail: string;
+}
+
+const MIN_NODE = [20, 19];
+
+export function nodeCheck(version = process.versions.node): DoctorCheck {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  return { name: 'node', status: ok ? 'ok' : 'fail', detail: `Node.js ${version}${ok ? '' : `; switchyard needs ${MIN_NODE.join('.')} or newer`}` };
+}
+
+/** The key's mode, and whether the API answers it (a read: listing one PaymentIntent). */
+export async function stripeChecks(ctx: Context, live: boolean, timeoutMs: number): Promise<DoctorCheck[]> {
+  const key = ctx.config.settings.stripeApiKey;
+  if (!key) return [{ name: 'stripe key', status: 'skip', detail: 'STRIPE_API_KEY is not set' }];
+  let apiKey: string;
+  try {
+    apiKey = getSetting(ctx.config, 'stripeApiKey')!;
+  } catch (error) {
+    return [{ name: 'stripe key', status: 'fail', detail: (error as Error).message }];
+  }
+  const mode = keyMode(apiKey);
+  const keyLine: DoctorCheck = { name: 'stripe key', status: 'ok', detail: `${mode} mode, from ${key.source}` };
+  if (mode === 'live' && !live) {
+    return [{ ...keyLine, status: 'warn', detail: `${keyLine.detail}; not sent to the API without --live` }];
+  }
+  try {
+    const payments = await createPaymentsPort(ctx.config, { allowLive: live, timeoutMs, retries: 1, signal: ctx.signal });
+    const page = await payments.list({ limit: 1 });
+    return [keyLine, { name: 'stripe api', status: 'ok', detail: `answered${page.requestId ? ` (request ${page.requestId})` : ''}` }];
+  } catch (error) {
+    return [keyLine, { name: 'stripe api', status: 'fail', detail: describe(error) }];
+  }
+}
+
+/** Whether the secret fits the provider it is meant for: whsec_ for Stripe and Standard Webhooks, none otherwise. */
+export function webhookSecretCheck(ctx: Context): DoctorCheck {
+  const loaded = ctx.config.settings.webhookSecret;
+  if (!loaded) return { name: 'webhook secret', status: 'skip', detail: 'SWITCHYARD_WEBHOOK_SECRET is not set' };
+  let secret: string;
+  try {
+    secret = getSetting(ctx.config, 'webhookSecret')!;
+  } catch (error) {
+    return { name: 'webhook secret', status: 'fail', detail: (error as Error).message };
+  }
+  const provider = getSetting(ctx.config, 'webhookProvider') ?? 'auto';
+  const prefixed = secret.startsWith('whsec_');
+  const from = `from ${loaded.source}`;
+  if (secret !== secret.trim()) return { name: 'webhook secret', status: 'fail', detail: `has leading or trailing white space (${from})` };
+  if ((provider === 'stripe' || provider === 'standard') && !prefixed) {
+    return { name: 'webhook secret', status: 'warn', detail: `has no whsec_ prefix, which ${provider} secrets carry (${from})` };
+  }
+  if (provider === 'standard' && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
+    return { name: 'webhook secret', status: 'fail', detail: `the part after whsec_ is not base64, as Standard Webhooks requires (${from})` };
+  }
+  if (['github', 'shopify', 'slack'].includes(provider) && prefixed) {
+    return { name: 'webhook secret', status: 'warn', detail: `starts with whsec_, which ${provider} secrets do not (${from})` };
+  }
+  const fits = prefixed ? 'Stripe and Standard Webhooks' : 'GitHub, Shopify and Slack';
+  return { name: 'webhook secret', status: 'ok', detail: `${prefixed ? 'whsec_' : 'no whsec_'} prefix: fits ${fits} (${from})` };
+}
+
+/**
+ * Connects and peeks at each entity: proves the credentials are accepted and the entity exists. Without named
+ * entities the smoke queue is tried, and its absence is only a warning (the credentials were still accepted).
+ */
+export async function serviceBusChecks(ctx: Context, entities: string[], timeoutMs: number): Promise<DoctorCheck[]> {
+  try {
+    resolveQueueConnection(ctx.config);
+  } catch (error) {
+    if (error instanceof ConfigError && /no Service Bus connection/.test(error.message)) {
+      return [{ name: 'service bus', status: 'skip', detail: 'SERVICEBUS_CONNECTION_STRING is not set (nor --namespace)' }];
+    }
+    return [{ name: 'service bus', status: 'fail', detail: describe(error) }];
+  }
+  const named = entities.length > 0;
+  const names = named ? entities : ['switchyard-smoke'];
+  const port = await createQueuePort(ctx.config, { timeoutMs, maxRetries: 0 });
+  try {
+    const results: DoctorCheck[] = [];
+    for (const name of names) {
+      const label = `entity ${name}`;
+      try {
+        const entity = parseEntity(name, false);
+        let count = 0;
+        for await (const page of port.peek(entity, { count: 1, signal: ctx.signal })) count += page.length;
+        results.push({ name: label, status: 'ok', detail: `exists on ${port.namespace} (${count ? 'has messages' : 'empty'})` });
+      } catch (error) {
+        const missing = error instanceof UsageError && /does not exist/.test(error.message);
+        results.push({
+          name: label,
+          status: missing && !named ? 'warn' : 'fail',
+          detail: missing && !named ? `credentials accepted by ${port.namespace}; the smoke queue does not exist yet` : describe(error),
+        });
+      }
+    }
+    return results;
+  } finally {
+    await port.close().catch(() => {});
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof SwitchyardError) return error.hint ? `${error.message} (${error.hint})` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,6 +1,6 @@
 import { isServiceBusError } from '@azure/service-bus';
 import { describe, expect, it } from 'vitest';
-import { eventually, range, receiveAll, setup } from './support.js';
+import { client, eventually, range, receiveAll, setup } from './support.js';
 
 /** Lock renewal is the SDK's default; tests about lock expiry turn it off. */
 const noRenewal = { maxAutoLockRenewalDurationInMs: 0 };
@@ -118,6 +118,18 @@ describe('startEmulator: settling peek-locked messages', () => {
     expect(again.map((m) => m.deliveryCount)).toEqual([1, 1, 1]);
     await Promise.all(again.map((m) => second.completeMessage(m)));
     expect(em.entityCounts('held')?.total).toBe(0);
+  });
+
+  it('gives the locks of a client whose connection closes back', async () => {
+    const { em, sb } = await setup();
+    await sb.createSender('dropped').sendMessages([{ body: 'x' }]);
+    const other = client(em);
+    expect(await other.createReceiver('dropped', noRenewal).receiveMessages(1, { maxWaitTimeInMs: 1000 })).toHaveLength(1);
+    expect(em.entityCounts('dropped')?.locked).toBe(1);
+    await other.close();
+    await eventually(() => em.entityCounts('dropped')?.locked === 0);
+    const [m] = await sb.createReceiver('dropped').receiveMessages(1, { maxWaitTimeInMs: 1000 });
+    expect(m).toMatchObject({ body: 'x', deliveryCount: 1 });
   });
 
   it('settles deferred messages through $management (update-disposition): abandon keeps them deferred, dead-letter moves them', async () => {

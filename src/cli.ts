@@ -82,11 +82,15 @@ function flush(stream: NodeJS.WritableStream): Promise<void> {
  * Parses argv, runs the command and turns whatever it threw into the documented exit code and one line on stderr.
  * Returns the exit code; only src/main.ts applies it to the process. `build` lets tests run a program of their own.
  */
-export async function runCli(argv: string[], rt: Runtime, build: (rt: Runtime) => Command = buildProgram): Promise<number> {
+export async function runCli(
+  argv: string[],
+  rt: Runtime,
+  build: (rt: Runtime, argv: string[]) => Command | Promise<Command> = buildProgram,
+): Promise<number> {
   const json = argv.includes('--json');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const color = argv.includes('--no-color') ? false : undefined;
-  const program = build(rt);
+  const program = await build(rt, argv);
   // Subcommands were built before this point, so the override must reach every one of them: otherwise commander
   // exits the process itself (code 1) for a subcommand's unknown flag.
   let failing: Command | undefined;

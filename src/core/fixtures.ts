@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 // zod/mini, as in config.ts: the classic API costs tens of milliseconds at start-up, which `webhooks verify` cannot afford.
 import * as z from 'zod/mini';
 import type { Provider } from '../adapters/webhooks/scheme.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './errors.js';
 
 const PROVIDER_NAMES = ['stripe', 'github', 'standard', 'shopify', 'slack'] as const satisfies readonly Provider[];
@@ -110,33 +109,14 @@ export function serializeFixture(envelope: FixtureEnvelope): string {
 }
 
 /**
- * Writes an envelope so that a reader never sees half a file: a temporary file in the same directory, flushed to
- * disk, then renamed over the final name. Creates the directory. Returns the final path.
+ * Writes an envelope atomically (never half a file; see writeFileAtomic), creating the directory. Returns the
+ * final path.
  */
 export async function writeFixtureAtomic(dir: string, fileName: string, envelope: FixtureEnvelope): Promise<string> {
   if (basename(fileName) !== fileName || fileName.startsWith('.')) {
     throw new UsageError(`invalid fixture file name "${fileName}"`);
   }
-  await mkdir(dir, { recursive: true });
   const final = join(dir, fileName);
-  const temp = join(dir, `.${fileName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o644);
-  try {
-    await handle.writeFile(serializeFixture(envelope), 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temp, final);
-  // The rename is durable only once the directory entry is flushed; not every platform lets us open a directory.
-  try {
-    const d = await open(dir, 'r');
-    await d.sync().finally(() => d.close());
-  } catch {
-    /* best effort */
-  }
+  await writeFileAtomic(final, serializeFixture(envelope));
   return final;
 }

@@ -44,6 +44,17 @@ export class QueueWorld {
     return client;
   }
 
+  /** Removes whatever is left in these entities (and their dead-letter queues), for tests sharing declared entities. */
+  async empty(entities: string[]): Promise<void> {
+    const client = this.client();
+    for (const entity of entities) {
+      const counts = this.emulator.entityCounts(entity);
+      const [name, , subscription] = entity.split('/');
+      if (counts && counts.total > 0) await takeAll(client, name!, { subscription }, 200);
+      if (counts && counts.deadLetter > 0) await takeAll(client, name!, { subscription, dlq: true }, 200);
+    }
+  }
+
   async tempDir(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'switchyard-queue-'));
     this.dirs.push(dir);

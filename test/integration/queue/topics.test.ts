@@ -21,16 +21,7 @@ beforeAll(() =>
 afterAll(() => world.cleanUp());
 
 // Each test starts from empty entities.
-afterEach(async () => {
-  const client = world.client();
-  const places: [string, { subscription?: string; dlq?: boolean }][] = [];
-  for (const dlq of [false, true]) {
-    places.push(['orders', { dlq }], ['billing-retry', { dlq }], ['events', { subscription: 'billing', dlq }], ['events', { subscription: 'audit', dlq }]);
-  }
-  for (const [entity, where] of places) {
-    if ((await peekAll(client, entity, where)).length > 0) await takeAll(client, entity, where, 200);
-  }
-});
+afterEach(() => world.empty(['orders', 'billing-retry', 'events/subscriptions/billing', 'events/subscriptions/audit']));
 
 describe('topic/subscriptions/name entities', () => {
   it('sends to a topic and peeks, drains and triages a subscription written in any case', async () => {

@@ -1,5 +1,5 @@
 import type { CorrelationFilter, QueueSettings } from './config.js';
-import { readProperties, type IncomingMessage, type StoredMessage } from './message.js';
+import { readProperties, storedMessage, type IncomingMessage, type StoredMessage } from './message.js';
 import type { DecodedFields } from './amqp-codec.js';
 import { MessageQueue, type QueueEnv } from './queue.js';
 
@@ -49,16 +49,19 @@ export function toStored(incoming: IncomingMessage, seq: number, now: number, se
   const start = scheduled ? incoming.scheduledAt! : now;
   let ttl = incoming.ttl;
   if (settings.defaultTtlMs !== undefined && (ttl === undefined || ttl > settings.defaultTtlMs)) ttl = settings.defaultTtlMs;
-  return {
-    ...incoming,
+  return storedMessage({
+    bare: incoming.bare,
+    annotations: incoming.annotations,
+    durable: incoming.durable,
+    priority: incoming.priority,
     ttl,
+    scheduledAt: incoming.scheduledAt,
     seq,
     enqueuedAt: start,
     expiresAt: ttl === undefined ? Number.POSITIVE_INFINITY : start + ttl,
     state: scheduled ? 'scheduled' : 'active',
     deliveries: 0,
-    ready: false,
-  };
+  });
 }
 
 /** A queue and its dead-letter sub-queue. */

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { StoredMessage } from './message.js';
+import { storedMessage, type StoredMessage } from './message.js';
 
 /**
  * The data log's record format: `[u32 length][u32 crc32][body]`, body = `[u8 type][u16 path length][path]…`.
@@ -130,8 +130,18 @@ function decode(body: Buffer): LogRecord {
   const priority = u8();
   const annotations = Array.from({ length: u32() }, bytes);
   const bare = bytes();
-  const msg: StoredMessage = { seq, enqueuedAt, expiresAt, deliveries, state, durable, priority, annotations, bare, ready: false };
-  if (!Number.isNaN(scheduledAt)) msg.scheduledAt = scheduledAt;
-  if (!Number.isNaN(ttl)) msg.ttl = ttl;
+  const msg = storedMessage({
+    bare,
+    annotations,
+    durable,
+    priority,
+    ttl: Number.isNaN(ttl) ? undefined : ttl,
+    scheduledAt: Number.isNaN(scheduledAt) ? undefined : scheduledAt,
+    seq,
+    enqueuedAt,
+    expiresAt,
+    state,
+    deliveries,
+  });
   return { type: 'put', path, msg };
 }

@@ -1,7 +1,7 @@
 import rhea from 'rhea';
 import type { SendTarget } from './entities.js';
 import { lockKey, type LockTokens } from './lock-token.js';
-import { parseMessage, renderMessage, type StoredMessage } from './message.js';
+import { parseTransfer, renderMessage, type StoredMessage } from './message.js';
 import { LOCK_LOST, type MessageQueue, type Outcome } from './queue.js';
 
 /** What $management answers: a status code (2xx is success), and on failure an AMQP error condition. */
@@ -156,7 +156,7 @@ function schedule(target: SendTarget, body: Body, now: number): ManagementRespon
   for (const entry of asArray(body.messages)) {
     const encoded = (entry as Body | undefined)?.message;
     if (!Buffer.isBuffer(encoded)) return fail(400, 'amqp:invalid-field', 'Each scheduled message needs a "message" binary.');
-    seqs.push(...target.send([parseMessage(encoded)], now));
+    seqs.push(...target.send(parseTransfer(encoded, 0), now));
   }
   return ok({ 'sequence-numbers': rhea.types.wrap_array(seqs, 0x81, undefined) });
 }

@@ -57,6 +57,28 @@ export interface StoredMessage extends IncomingMessage {
   ready: boolean;
 }
 
+/**
+ * Makes a stored message. Every stored message is built here with the same fields in the same order, so V8 gives
+ * them all one hidden class (object spreads gave each message its own, tripling the heap per message).
+ */
+export function storedMessage(m: Omit<StoredMessage, 'lock' | 'ready'>): StoredMessage {
+  return {
+    bare: m.bare,
+    annotations: m.annotations,
+    durable: m.durable,
+    priority: m.priority,
+    ttl: m.ttl,
+    scheduledAt: m.scheduledAt,
+    seq: m.seq,
+    enqueuedAt: m.enqueuedAt,
+    expiresAt: m.expiresAt,
+    state: m.state,
+    deliveries: m.deliveries,
+    lock: undefined,
+    ready: false,
+  };
+}
+
 /** A peek-lock: its key (hex of the GUID bytes the SDK shows as lockToken) and expiry. */
 export interface Lock {
   key: string;
@@ -65,19 +87,48 @@ export interface Lock {
   holder?: object;
 }
 
+const NO_ANNOTATIONS: Buffer[] = [];
+
 /** Splits one transfer into the messages it carries (one, or many for a batch). */
 export function parseTransfer(payload: Buffer, format: number): IncomingMessage[] {
-  if (format !== BATCH_FORMAT) return [parseMessage(payload)];
-  return splitSections(payload)
-    .filter((s) => s.code === Section.data)
-    .map((s) => parseMessage(Buffer.from(readBinary(payload, s.valueStart))));
+  const messages =
+    format !== BATCH_FORMAT
+      ? [parseMessage(payload)]
+      : splitSections(payload)
+          .filter((s) => s.code === Section.data)
+          .map((s) => parseMessage(readBinary(payload, s.valueStart)));
+  return pack(messages);
+}
+
+/**
+ * Copies what is kept of a transfer into one new buffer: a stored message must not pin the network buffer it
+ * arrived in, and one block per transfer instead of one per message saves a buffer's overhead per message.
+ */
+function pack(messages: IncomingMessage[]): IncomingMessage[] {
+  let total = 0;
+  for (const m of messages) {
+    total += m.bare.length;
+    for (const a of m.annotations) total += a.length;
+  }
+  const block = Buffer.allocUnsafe(total);
+  let at = 0;
+  const copy = (b: Buffer): Buffer => {
+    b.copy(block, at);
+    at += b.length;
+    return block.subarray(at - b.length, at);
+  };
+  for (const m of messages) {
+    m.bare = copy(m.bare);
+    if (m.annotations.length > 0) m.annotations = m.annotations.map(copy);
+  }
+  return messages;
 }
 
 /** Reads one encoded message, keeping its bare part as is. */
 export function parseMessage(buf: Buffer): IncomingMessage {
   const sections = splitSections(buf);
   let bareStart = buf.length;
-  const msg: IncomingMessage = { bare: Buffer.alloc(0), annotations: [], durable: false, priority: 4 };
+  const msg: IncomingMessage = { bare: buf, annotations: NO_ANNOTATIONS, durable: false, priority: 4 };
   for (const s of sections) {
     if (s.code === Section.header) {
       const h = decodeSections(buf.subarray(s.start, s.end));
@@ -91,7 +142,6 @@ export function parseMessage(buf: Buffer): IncomingMessage {
       break;
     }
   }
-  // A copy, so a stored message does not pin the whole network buffer it arrived in.
   msg.bare = withMessageId(buf.subarray(bareStart));
   return msg;
 }
@@ -99,14 +149,14 @@ export function parseMessage(buf: Buffer): IncomingMessage {
 /**
  * Service Bus gives every message a MessageId; the JS SDK does not set one unless asked, and its lock renewer
  * refuses messages without one. So a message that arrives without an id gets one here (a GUID in hex, as
- * Service Bus assigns). Always returns a fresh buffer.
+ * Service Bus assigns).
  */
 function withMessageId(bare: Buffer): Buffer {
   const sections = splitSections(bare);
   const props = sections.find((s) => s.code === Section.properties);
   const items = props ? listItems(bare, props.valueStart) : [];
   const first = items[0];
-  if (first && bare[first[0]] !== 0x40) return Buffer.from(bare);
+  if (first && bare[first[0]] !== 0x40) return bare;
   const id = encodeValue(randomUUID().replace(/-/g, ''));
   const fields = [id, ...items.slice(1).map(([s, e]) => bare.subarray(s, e))];
   const section = encodeSection(Section.properties, encodeList(fields));
@@ -120,7 +170,9 @@ function readAnnotations(buf: Buffer, start: number, end: number, valueStart: nu
   for (const [keyStart, , pairEnd] of pairs) {
     const code = buf[keyStart];
     const key = code === 0xa3 || code === 0xb3 || code === 0xa1 || code === 0xb1 ? readText(buf, keyStart) : '';
-    if (!BROKER_ANNOTATIONS.has(key)) msg.annotations.push(Buffer.from(buf.subarray(keyStart, pairEnd)));
+    if (BROKER_ANNOTATIONS.has(key)) continue;
+    if (msg.annotations === NO_ANNOTATIONS) msg.annotations = [];
+    msg.annotations.push(buf.subarray(keyStart, pairEnd));
   }
   const scheduled = decodeSections(buf.subarray(start, end)).message_annotations?.['x-opt-scheduled-enqueue-time'];
   const at = scheduled instanceof Date ? scheduled.getTime() : typeof scheduled === 'number' ? scheduled : undefined;

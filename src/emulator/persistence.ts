@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EmulatorConfigError } from './config.js';
 import type { Journal, QueueRef } from './journal.js';
 import { encodePut, encodeRemove, encodeUpdate, readRecords } from './log-records.js';
-import type { StoredMessage } from './message.js';
+import { storedMessage, type StoredMessage } from './message.js';
 import type { Namespace } from './namespace.js';
 import type { MessageQueue } from './queue.js';
 
@@ -74,7 +74,7 @@ function replay(buf: Buffer, ns: Namespace, log: (line: string) => void): Set<Me
     if (existing) queue.remove(existing);
     if (record.type === 'put') queue.add(record.msg, false);
     else if (record.type === 'update' && existing) {
-      queue.add({ ...existing, state: record.state, deliveries: record.deliveries, lock: undefined, ready: false }, false);
+      queue.add(storedMessage({ ...existing, state: record.state, deliveries: record.deliveries }), false);
     }
   }
   return queues;

@@ -1,7 +1,7 @@
 import type { QueueSettings } from './config.js';
 import type { Journal } from './journal.js';
 import type { LockToken, LockTokens } from './lock-token.js';
-import { withApplicationProperties, type StoredMessage } from './message.js';
+import { storedMessage, withApplicationProperties, type StoredMessage } from './message.js';
 import { ReadyQueue, SequenceIndex } from './seq-structures.js';
 
 /** A receiver link as a queue sees it. */
@@ -258,14 +258,9 @@ export class MessageQueue {
     }
     this.remove(msg);
     // Messages in a dead-letter queue never expire (Service Bus does not apply TTL there).
-    this.deadLetter.add({
-      ...msg,
-      bare: withApplicationProperties(msg.bare, updates),
-      lock: undefined,
-      ready: false,
-      state: 'active',
-      expiresAt: Number.POSITIVE_INFINITY,
-    });
+    this.deadLetter.add(
+      storedMessage({ ...msg, bare: withApplicationProperties(msg.bare, updates), state: 'active', expiresAt: Number.POSITIVE_INFINITY }),
+    );
   }
 
   /** A message whose time to live passed: dropped, or dead-lettered when the entity says so. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isServiceBusError } from '@azure/service-bus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmulatorConfigError, startEmulator, type EmulatorConfig } from '../../../src/emulator/index.js';
@@ -147,6 +148,18 @@ describe('startEmulator: entities declared in a config', () => {
     await sb.createSender('topic.1').sendMessages([{ body: 2, subject: 'x' }, { body: 3, subject: 'y' }]);
     expect(em.entityCounts('queue.1')?.active).toBe(1);
     expect(em.entityCounts('topic.1/Subscriptions/subscription.1')?.active).toBe(1);
+  });
+
+  it('serves the example config shipped in fixtures/servicebus', async () => {
+    const { em, sb } = await setup({ config: fileURLToPath(new URL('../../../fixtures/servicebus/emulator-entities.json', import.meta.url)) });
+    await sb.createSender('order-events').sendMessages([
+      { body: 1, subject: 'order.created', applicationProperties: { tenant: 'eu', express: false } },
+      { body: 2, subject: 'order.created', applicationProperties: { tenant: 'us', express: true } },
+    ]);
+    expect(em.entityCounts('order-events/Subscriptions/audit')?.active).toBe(2);
+    expect(em.entityCounts('order-events/Subscriptions/eu-fulfilment')?.active).toBe(1);
+    expect(em.entityCounts('order-events/Subscriptions/express')?.active).toBe(1);
+    expect(em.entityCounts('orders')).toBeDefined();
   });
 
   it('rejects an invalid config, naming the field', async () => {

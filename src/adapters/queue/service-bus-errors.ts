@@ -96,6 +96,14 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
       cause: error,
     });
   }
+  // rhea-promise reports a connection that closed during the handshake (wrong port, TLS to a plain listener,
+  // a proxy cutting in) as a plain Error.
+  if (/failed to connect|connection (was )?(closed|lost|reset)|socket hang up|disconnected/i.test(message)) {
+    return new UnavailableError(`cannot connect to Service Bus at ${scope.namespace}: ${message}`, {
+      hint: 'check the namespace address and port, and that it speaks AMQP over TLS (or set UseDevelopmentEmulator=true for a local emulator)',
+      cause: error,
+    });
+  }
   if (e.name === 'OperationTimeoutError' || e.name === 'TimeoutError' || /timed? ?out/i.test(message)) {
     return new UnavailableError(`Service Bus ${scope.operation} on ${where} timed out`, {
       hint: 'the namespace did not answer in time; check the network and retry later',

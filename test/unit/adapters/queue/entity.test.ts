@@ -44,3 +44,16 @@ describe('entityPath / entityFileStem', () => {
     expect(entityFileStem(parseEntity('orders'))).toBe('orders');
   });
 });
+
+describe('resolveQueueConnection', () => {
+  it('prefers the connection string, then the namespace (a short name gets the Azure suffix), else names both', async () => {
+    const { resolveQueueConnection, connectionHost } = await import('../../../../src/adapters/queue/index.js');
+    const { loadConfig } = await import('../../../../src/core/config.js');
+    const cs = 'Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=secret';
+    expect(resolveQueueConnection(loadConfig({ SERVICEBUS_CONNECTION_STRING: cs }, { serviceBusNamespace: 'other' }))).toEqual({ connectionString: cs });
+    expect(connectionHost({ connectionString: cs })).toBe('contoso.servicebus.windows.net');
+    expect(resolveQueueConnection(loadConfig({}, { serviceBusNamespace: 'contoso' }))).toEqual({ namespace: 'contoso.servicebus.windows.net' });
+    expect(resolveQueueConnection(loadConfig({}, { serviceBusNamespace: 'sb.example.org' }))).toEqual({ namespace: 'sb.example.org' });
+    expect(() => resolveQueueConnection(loadConfig({}, {}))).toThrow(/SERVICEBUS_CONNECTION_STRING is not set and --namespace/);
+  });
+});

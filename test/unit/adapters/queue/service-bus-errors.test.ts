@@ -45,6 +45,12 @@ describe('mapServiceBusError', () => {
     }
   });
 
+  it('maps a connection closed during the handshake (rhea-promise "Failed to connect") to UnavailableError', () => {
+    const mapped = mapServiceBusError(new Error('Failed to connect'), scope) as UnavailableError;
+    expect(mapped).toBeInstanceOf(UnavailableError);
+    expect(mapped.hint).toMatch(/UseDevelopmentEmulator/);
+  });
+
   it('points at the host name when DNS does not know the namespace', () => {
     const dns = Object.assign(new Error('getaddrinfo ENOTFOUND nope.servicebus.windows.net'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' });
     const mapped = mapServiceBusError(dns, scope) as UnavailableError;

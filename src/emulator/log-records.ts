@@ -81,9 +81,9 @@ export function encodeUpdate(path: string, m: StoredMessage): Buffer {
   return new Out().head(UPDATE, path).f64(m.seq).u8(STATES.indexOf(m.state)).u32(m.deliveries).frame();
 }
 
-/** Reads records from a log; stops at the first incomplete or corrupt one and reports where the good part ends. */
-export function readRecords(buf: Buffer): { records: LogRecord[]; validLength: number } {
-  const records: LogRecord[] = [];
+/** Reads records (each with its raw frame) from a log; stops at the first incomplete or corrupt one. */
+export function readRecords(buf: Buffer): { records: Array<LogRecord & { raw: Buffer }>; validLength: number } {
+  const records: Array<LogRecord & { raw: Buffer }> = [];
   let pos = 0;
   while (pos + 8 <= buf.length) {
     const len = buf.readUInt32BE(pos);
@@ -91,7 +91,7 @@ export function readRecords(buf: Buffer): { records: LogRecord[]; validLength: n
     const body = buf.subarray(pos + 8, pos + 8 + len);
     if (crc32(body) !== buf.readUInt32BE(pos + 4)) break;
     try {
-      records.push(decode(body));
+      records.push({ ...decode(body), raw: buf.subarray(pos, pos + 8 + len) });
     } catch {
       break;
     }

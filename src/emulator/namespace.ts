@@ -140,8 +140,8 @@ export class Namespace {
 
   /** Counts for an entity path (queue, or topic/Subscriptions/name), with its dead-letter count. */
   counts(name: string): EntityCounts | undefined {
-    const source = this.strict ? this.source(name) : this.peekSource(name);
-    if (!source || 'condition' in source) return undefined;
+    const source = this.peekSource(name);
+    if (!source) return undefined;
     return { ...source.counts(), deadLetter: source.deadLetter?.messages.size ?? 0 };
   }
 

@@ -24,11 +24,12 @@ export async function openFileJournal(dir: string, ns: Namespace, log: (line: st
   }
   takeLock(dir);
   const path = join(dir, LOG);
-  const queues = existsSync(path) ? replay(readFileSync(path), ns, log) : new Set<MessageQueue>();
+  const { queues, kept } = existsSync(path) ? replay(readFileSync(path), ns, log) : { queues: new Set<MessageQueue>(), kept: [] };
   // Compaction: the new log holds one record per live message, written aside and renamed into place.
   const tmp = `${path}.tmp`;
   const fresh = await open(tmp, 'w');
   for (const queue of queues) for (const msg of queue.messages.values()) await fresh.write(encodePut(queue.path, msg));
+  for (const raw of kept) await fresh.write(raw);
   await fresh.sync();
   await fresh.close();
   await rename(tmp, path);
@@ -55,16 +56,22 @@ function alive(pid: number): boolean {
   }
 }
 
-function replay(buf: Buffer, ns: Namespace, log: (line: string) => void): Set<MessageQueue> {
+/**
+ * Applies the log to the namespace. Records of entities the current config does not declare are kept as they are
+ * (not loaded), so running once with another config loses nothing.
+ */
+function replay(buf: Buffer, ns: Namespace, log: (line: string) => void): { queues: Set<MessageQueue>; kept: Buffer[] } {
   const { records, validLength } = readRecords(buf);
   if (validLength < buf.length) log(`data log: ignored ${buf.length - validLength} bytes of an incomplete last record`);
   const queues = new Set<MessageQueue>();
   const skipped = new Set<string>();
+  const kept: Buffer[] = [];
   for (const record of records) {
     const queue = ns.source(record.path);
     if ('condition' in queue) {
-      if (!skipped.has(record.path)) log(`data log: skipping messages of ${record.path}, which the config does not declare`);
+      if (!skipped.has(record.path)) log(`data log: keeping but not loading messages of ${record.path}, which the config does not declare`);
       skipped.add(record.path);
+      kept.push(record.raw);
       continue;
     }
     queues.add(queue);
@@ -77,7 +84,7 @@ function replay(buf: Buffer, ns: Namespace, log: (line: string) => void): Set<Me
       queue.add(storedMessage({ ...existing, state: record.state, deliveries: record.deliveries }), false);
     }
   }
-  return queues;
+  return { queues, kept };
 }
 
 class FileJournal implements Journal {

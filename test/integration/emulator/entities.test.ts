@@ -76,11 +76,26 @@ describe('startEmulator: entities declared in a config', () => {
     const [m] = await eu.receiveMessages(5, { maxWaitTimeInMs: 300 });
     expect(m?.body).toBe(1);
     expect(m?.sequenceNumber?.toNumber()).toBe(1);
-    await eu.deadLetterMessage(m!, { deadLetterReason: 'region closed' });
+    await eu.deadLetterMessage(m!, { deadLetterReason: 'region closed', deadLetterErrorDescription: 'no EU warehouse' });
     expect(em.entityCounts('events/Subscriptions/eu-orders')).toMatchObject({ total: 0, deadLetter: 1 });
     expect(em.entityCounts('events/subscriptions/all')).toMatchObject({ total: 0, deadLetter: 0 });
     const [dead] = await sb.createReceiver('events', 'eu-orders', { subQueueType: 'deadLetter' }).receiveMessages(1, { maxWaitTimeInMs: 1000 });
     expect(dead).toMatchObject({ body: 1, deadLetterReason: 'region closed' });
+  });
+
+  it('schedules to a topic (a scheduled copy per matching subscription) and cancels all copies', async () => {
+    const { em, sb } = await setup({ config: CONFIG });
+    const sender = sb.createSender('events');
+    const later = new Date(Date.now() + 60_000);
+    const [seq] = await sender.scheduleMessages({ body: 'later', correlationId: 'abc' }, later);
+    expect(em.entityCounts('events/Subscriptions/all')).toMatchObject({ scheduled: 1 });
+    expect(em.entityCounts('events/Subscriptions/by-correlation')).toMatchObject({ scheduled: 1 });
+    expect(em.entityCounts('events/Subscriptions/eu-orders')).toMatchObject({ scheduled: 0 });
+    const [peeked] = await sb.createReceiver('events', 'all').peekMessages(1);
+    expect(peeked?.sequenceNumber?.toNumber()).toBe(seq!.toNumber());
+    await sender.cancelScheduledMessages(seq!);
+    expect(em.entityCounts('events/Subscriptions/all')?.total).toBe(0);
+    expect(em.entityCounts('events/Subscriptions/by-correlation')?.total).toBe(0);
   });
 
   it('refuses to receive from a topic itself', async () => {

@@ -24,7 +24,7 @@ describe('startEmulator with dataDir', () => {
     const receiver = sb1.createReceiver('durable');
     const [m0, m1, m2] = await receiver.receiveMessages(3, { maxWaitTimeInMs: 1000 });
     await receiver.completeMessage(m0!);
-    await receiver.deadLetterMessage(m1!, { deadLetterReason: 'bad' });
+    await receiver.deadLetterMessage(m1!, { deadLetterReason: 'bad', deadLetterErrorDescription: 'unparseable' });
     await receiver.deferMessage(m2!);
     await sb1.close();
     await first.close();
@@ -43,6 +43,18 @@ describe('startEmulator with dataDir', () => {
     await sb2.createSender('durable').sendMessages({ body: 'new' });
     const peeked = await sb2.createReceiver('durable').peekMessages(10);
     expect(peeked.at(-1)?.sequenceNumber?.toNumber()).toBe(6);
+  });
+
+  it('keeps the messages of entities a later config does not declare, for a later run that does', async () => {
+    const data = dataDir();
+    const first = await emulator({ dataDir: data });
+    await client(first).createSender('kept').sendMessages({ body: 'still here' });
+    await first.close();
+    const narrow = await emulator({ dataDir: data, config: { queues: [{ name: 'other' }] } });
+    expect(narrow.entityCounts('kept')).toBeUndefined();
+    await narrow.close();
+    const third = await emulator({ dataDir: data });
+    expect(third.entityCounts('kept')?.active).toBe(1);
   });
 
   it('ignores a torn last record left by a crash', async () => {

@@ -65,9 +65,9 @@ describe('startEmulator: sending and receiving through @azure/service-bus', () =
 
   it('keeps the session id and reply-to fields a sender set', async () => {
     const { sb } = await setup();
-    await sb.createSender('fields').sendMessages({ body: 'x', replyTo: 'answers', to: 'someone', replyToSessionId: 'r-1' });
+    await sb.createSender('fields').sendMessages({ body: 'x', sessionId: 's-1', replyTo: 'answers', to: 'someone', replyToSessionId: 'r-1' });
     const [m] = await sb.createReceiver('fields', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 1000 });
-    expect(m).toMatchObject({ replyTo: 'answers', to: 'someone', replyToSessionId: 'r-1' });
+    expect(m).toMatchObject({ sessionId: 's-1', replyTo: 'answers', to: 'someone', replyToSessionId: 'r-1' });
   });
 
   it('gives more than 2,048 messages over one receiver link (settled deliveries are freed)', async () => {

@@ -19,7 +19,15 @@ export interface ListenerEvents {
   problem: [message: string];
 }
 
-/** The per-request behaviour of the listener, separate from the socket lifecycle in server.ts. */
+type Base = Pick<ReceivedEvent, 'receivedAt' | 'method' | 'path' | 'headers' | 'body'>;
+type Done = () => void;
+
+const noop = () => {};
+
+/**
+ * The per-request behaviour of the listener, separate from the socket lifecycle in server.ts. The path up to the
+ * answer is synchronous unless the event is recorded: a promise chain per request costs a third of the throughput.
+ */
 export class ListenerEngine extends EventEmitter<ListenerEvents> {
   readonly stats: ListenerStats = {
     received: 0, accepted: 0, rejected: 0, duplicates: 0, skipped: 0, recorded: 0, forwarded: 0, forwardFailures: 0,
@@ -27,11 +35,13 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
   closing = false;
   /** Aborted when the grace period of a shutdown runs out: deliveries still running give up. */
   readonly abort = new AbortController();
-  private readonly pending = new Set<Promise<void>>();
+  private active = 0;
+  private idle: (() => void)[] = [];
   private readonly seen: SeenIds;
   private readonly wanted: ((type: string | null | undefined) => boolean) | null;
   private readonly clock: Clock;
   private readonly basePath: string;
+  private readonly maxBody: number;
   private seq = 0;
 
   constructor(
@@ -44,70 +54,83 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
     this.wanted = options.events?.length ? eventMatcher(options.events) : null;
     this.clock = options.clock ?? systemClock;
     this.basePath = normalisePath(options.path ?? '/');
+    this.maxBody = options.maxBodyBytes ?? 1024 * 1024;
   }
 
-  /** Events still being read, recorded or delivered. */
+  /** Requests being read, recorded or delivered right now. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.active;
   }
 
-  /** Resolves when everything in flight has finished. */
-  async settled(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  /** Resolves when nothing is in flight any more. */
+  settled(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    res.on('error', () => {});
-    req.on('error', () => {});
-    const work = this.process(req, res).catch((error: unknown) => {
-      this.emit('problem', `request failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent && !res.destroyed) answer(res, 500, 'internal error\n');
-    });
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    res.on('error', noop);
+    this.active += 1;
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      if (--this.active === 0) for (const resolve of this.idle.splice(0)) resolve();
+    };
+    try {
+      this.process(req, res, done);
+    } catch (error) {
+      this.fail(res, error, done);
+    }
   }
 
-  private async process(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const receivedAt = new Date(this.clock.now()).toISOString();
+  private fail(res: ServerResponse, error: unknown, done: Done): void {
+    this.emit('problem', `request failed: ${error instanceof Error ? error.message : String(error)}`);
+    answer(res, 500, 'internal error\n');
+    done();
+  }
+
+  private process(req: IncomingMessage, res: ServerResponse, done: Done): void {
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const base = { receivedAt, method, path, headers: flatHeaders(req.headers), body: Buffer.alloc(0) };
-    const reject = (status: number, reason: string, extra: Record<string, string> = {}) => {
-      this.stats.rejected += 1;
-      answer(res, status, reason + '\n', extra);
-      this.finish(this.event(base, status, { reason }), []);
-    };
+    const base: Base = { receivedAt: new Date(this.clock.now()).toISOString(), method, path, headers: flatHeaders(req.headers), body: EMPTY };
     this.stats.received += 1;
-    if (this.closing) return reject(503, 'the listener is shutting down', { connection: 'close', 'retry-after': '5' });
-    if (!underPath(path, this.basePath)) return reject(404, `nothing is listening on ${path.split('?')[0]}; webhooks go to ${this.basePath}`);
-    if (method !== 'POST') return reject(405, `method ${method} not allowed; send webhooks with POST`, { allow: 'POST' });
-    const max = this.options.maxBodyBytes ?? 1024 * 1024;
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > max) return this.tooLarge(req, res, reject, max);
-    let body: Buffer;
-    try {
-      const read = await readBody(req, max);
-      if (read === TOO_LARGE) return this.tooLarge(req, res, reject, max);
-      body = read;
-    } catch (error) {
-      this.stats.rejected += 1;
-      this.emit('problem', `${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      return;
+    if (this.closing) return this.reject(base, res, done, 503, 'the listener is shutting down', { connection: 'close', 'retry-after': '5' });
+    if (!underPath(path, this.basePath)) {
+      return this.reject(base, res, done, 404, `nothing is listening on ${path.split('?')[0]}; webhooks go to ${this.basePath}`);
     }
-    await this.accept({ ...base, body }, res);
+    if (method !== 'POST') return this.reject(base, res, done, 405, `method ${method} not allowed; send webhooks with POST`, { allow: 'POST' });
+    if (Number(req.headers['content-length']) > this.maxBody) return this.tooLarge(base, req, res, done);
+    readBody(req, this.maxBody, (error, body) => {
+      if (error || body === undefined) {
+        this.stats.rejected += 1;
+        this.emit('problem', `${method} ${path}: ${error?.message ?? 'no body'}`);
+        return done();
+      }
+      if (body === TOO_LARGE) return this.tooLarge(base, req, res, done);
+      base.body = body;
+      try {
+        this.accept(base, res, done);
+      } catch (failure) {
+        this.fail(res, failure, done);
+      }
+    });
   }
 
-  private tooLarge(req: IncomingMessage, res: ServerResponse, reject: (s: number, r: string, e?: Record<string, string>) => void, max: number): void {
+  private reject(base: Base, res: ServerResponse, done: Done, status: number, reason: string, extra?: Record<string, string>): void {
+    this.stats.rejected += 1;
+    answer(res, status, reason + '\n', extra);
+    this.finish(this.event(base, status, { reason }), []);
+    done();
+  }
+
+  private tooLarge(base: Base, req: IncomingMessage, res: ServerResponse, done: Done): void {
     // Say so at once and close: discarding the rest for a moment lets the client read the answer before the reset.
-    reject(413, `body larger than --max-body ${max} bytes`, { connection: 'close' });
+    this.reject(base, res, done, 413, `body larger than --max-body ${this.maxBody} bytes`, { connection: 'close' });
     req.resume();
     res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
   }
 
-  private async accept(
-    base: Pick<ReceivedEvent, 'receivedAt' | 'method' | 'path' | 'headers' | 'body'>,
-    res: ServerResponse,
-  ): Promise<void> {
+  private accept(base: Base, res: ServerResponse, done: Done): void {
     const { headers, body } = base;
     const configured = this.options.provider ?? 'auto';
     let provider: Provider | null = configured === 'auto' ? (detectProvider(headers) ?? null) : configured;
@@ -127,9 +150,8 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
         const why = result.reason ?? 'signature did not verify';
         this.stats.rejected += 1;
         answer(res, 400, `signature verification failed: ${why}\n`);
-        const info = safeInfo(provider, headers, body);
-        this.finish(this.event(base, 400, { provider, ...info, reason: why }), []);
-        return;
+        this.finish(this.event(base, 400, { provider, ...safeInfo(provider, headers, body), reason: why }), []);
+        return done();
       }
       verified = true;
       reason = null;
@@ -139,29 +161,38 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
     const fields = { provider, ...info, verified, reason };
     if (key && this.seen.checkAndAdd(key)) {
       this.stats.duplicates += 1;
-      answer(res, 200, { received: true, duplicate: true });
+      answer(res, 200, '{"received":true,"duplicate":true}', undefined, true);
       this.finish(this.event(base, 200, { ...fields, duplicate: true }), []);
-      return;
+      return done();
     }
     if (this.wanted && !this.wanted(info.type)) {
       this.stats.skipped += 1;
-      answer(res, 200, { received: true, skipped: true });
+      answer(res, 200, '{"received":true,"skipped":true}', undefined, true);
       this.finish(this.event(base, 200, { ...fields, skipped: true }), []);
-      return;
+      return done();
     }
-    if (this.pending.size > (this.options.maxPending ?? 1000)) {
+    if (this.active > (this.options.maxPending ?? 1000)) {
       if (key) this.seen.delete(key);
       this.stats.rejected += 1;
       answer(res, 503, 'too many events in flight; retry later\n', { 'retry-after': '1' });
       this.finish(this.event(base, 503, { ...fields, reason: 'too many events in flight' }), []);
-      return;
+      return done();
     }
     const event = this.event(base, 200, fields);
-    if (this.recorder) {
-      try {
-        event.recorded = await this.recorder.record(event);
+    const accepted = () => {
+      this.stats.accepted += 1;
+      answer(res, 200, info.id ? `{"received":true,"id":${JSON.stringify(info.id)}}` : '{"received":true}', undefined, true);
+      this.emit('received', event);
+      this.deliver(event, done);
+    };
+    if (!this.recorder) return accepted();
+    this.recorder.record(event).then(
+      (file) => {
+        event.recorded = file;
         this.stats.recorded += 1;
-      } catch (error) {
+        accepted();
+      },
+      (error: unknown) => {
         // Not on disk means not taken: answer 500 so the provider sends it again.
         if (key) this.seen.delete(key);
         this.stats.rejected += 1;
@@ -170,41 +201,37 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
         event.status = 500;
         event.reason = `could not record: ${message}`;
         this.finish(event, []);
-        return;
-      }
-    }
-    this.stats.accepted += 1;
-    answer(res, 200, { received: true, ...(info.id ? { id: info.id } : {}) });
-    this.emit('received', event);
-    const forwards = await this.deliverAll(event);
-    this.emitRecord(event, forwards);
+        done();
+      },
+    );
   }
 
-  private async deliverAll(event: ReceivedEvent): Promise<DeliveryOutcome[]> {
-    const results = await Promise.all(
-      this.sinks.map(async (sink) => {
-        try {
-          return await sink.deliver(event, this.abort.signal);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          return { url: sink.name, status: null, ok: false, latencyMs: null, attempts: 1, error: message };
-        }
+  private deliver(event: ReceivedEvent, done: Done): void {
+    if (this.sinks.length === 0) {
+      this.emitRecord(event, []);
+      return done();
+    }
+    const each = this.sinks.map((sink) =>
+      sink.deliver(event, this.abort.signal).catch((error: unknown): DeliveryOutcome => {
+        const message = error instanceof Error ? error.message : String(error);
+        return { url: sink.name, status: null, ok: false, latencyMs: null, attempts: 1, error: message };
       }),
     );
-    const forwards = results.filter((r): r is DeliveryOutcome => r !== null);
-    for (const outcome of forwards) {
-      this.stats.forwarded += 1;
-      if (!outcome.ok) this.stats.forwardFailures += 1;
-      this.emit('forward', event, outcome);
-    }
-    return forwards;
+    void Promise.all(each)
+      .then((results) => {
+        const forwards = results.filter((r): r is DeliveryOutcome => r !== null);
+        for (const outcome of forwards) {
+          this.stats.forwarded += 1;
+          if (!outcome.ok) this.stats.forwardFailures += 1;
+          this.emit('forward', event, outcome);
+        }
+        this.emitRecord(event, forwards);
+      })
+      .catch((error: unknown) => this.emit('problem', `delivery failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(done);
   }
 
-  private event(
-    base: Pick<ReceivedEvent, 'receivedAt' | 'method' | 'path' | 'headers' | 'body'>,
-    status: number,
-    fields: Partial<ReceivedEvent>,
-  ): ReceivedEvent {
+  private event(base: Base, status: number, fields: Partial<ReceivedEvent>): ReceivedEvent {
     this.seq += 1;
     return {
       seq: this.seq, ...base, status, provider: null, type: null, id: null, verified: false, reason: null,
@@ -224,6 +251,8 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 function safeInfo(provider: Provider | null, headers: Headers, body: Buffer): { type: string | null; id: string | null } {
   try {
     const info = eventInfo(provider, headers, body);
@@ -233,12 +262,11 @@ function safeInfo(provider: Provider | null, headers: Headers, body: Buffer): { 
   }
 }
 
+/** Node joins repeated headers with ", " itself, except set-cookie (an array); only then is a copy needed. */
 function flatHeaders(headers: IncomingMessage['headers']): Headers {
-  const out: Headers = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
+  const cookies = headers['set-cookie'];
+  if (cookies === undefined) return headers as Headers;
+  return { ...(headers as Headers), 'set-cookie': cookies.join(', ') };
 }
 
 function normalisePath(path: string): string {
@@ -253,13 +281,13 @@ function underPath(url: string, base: string): boolean {
   return path === base || path.startsWith(base + '/');
 }
 
-function answer(res: ServerResponse, status: number, body: string | object, extra: Record<string, string> = {}): void {
+function answer(res: ServerResponse, status: number, text: string, extra?: Record<string, string>, json = false): void {
   if (res.headersSent || res.destroyed) return;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+  const headers: Record<string, string> = {
+    'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
     'content-length': String(Buffer.byteLength(text)),
-    ...extra,
-  });
+  };
+  if (extra) Object.assign(headers, extra);
+  res.writeHead(status, headers);
   res.end(text);
 }

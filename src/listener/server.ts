@@ -122,8 +122,9 @@ async function shutdown(server: Server, engine: ListenerEngine, sinks: EventSink
   await Promise.race([engine.settled(), graceOver]);
   clearTimeout(timer);
   engine.abort.abort(new Error('the listener is shutting down'));
-  await engine.settled();
+  // Uploads still trickling in are cut off too, so that nothing holds the shutdown past the grace period.
   server.closeAllConnections();
+  await engine.settled();
   await Promise.allSettled(sinks.map(async (sink) => sink.close?.()));
   await closed;
 }

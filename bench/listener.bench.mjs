@@ -1,0 +1,129 @@
+// Listener speed and memory. Each server runs in its own child process (so the load generator in this process has
+// a core of its own); the same raw-socket keep-alive load generator drives both:
+// 1. requests/s and p50/p99 latency of `startListener` with Stripe signature verification on (every request a new
+//    event id, signed with the secret) next to a bare node:http server that reads the body and answers 200, in
+//    alternating rounds; the medians are shown, and the ratio is the median of each round's pair (on a shared
+//    machine other processes move both figures a lot, pairing cancels most of it). Goal: ratio >= 0.7.
+//    Also each server's CPU time per request, which moves less with the machine's load.
+// 2. the listener's resident memory after 100,000 requests (goal < 150 MB).
+import { createHmac } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { load } from './load.mjs';
+
+const SECRET = 'whsec_benchListenerSecret0123456789abcdef';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
+
+function spawnServer(kind) {
+  const child = fork(fileURLToPath(import.meta.url), ['serve', kind], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+  return new Promise((resolve) => child.once('message', (m) => resolve({ child, port: m.port })));
+}
+
+const ask = (child, what = 'memory') => new Promise((resolve) => { child.once('message', resolve); child.send(what); });
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+let seq = 0;
+const now = Math.floor(Date.now() / 1000);
+/** A fresh, correctly signed Stripe event per request (~400 bytes). */
+function signedRequest() {
+  seq += 1;
+  const body = Buffer.from(
+    `{\n  "id": "evt_bench${String(seq).padStart(12, '0')}",\n  "object": "event",\n  "api_version": "2026-10-28.endive",\n  "created": ${now},\n  "data": {\n    "object": {\n      "id": "pi_bench${seq}",\n      "object": "payment_intent",\n      "amount": 2000,\n      "currency": "usd",\n      "status": "succeeded"\n    }\n  },\n  "livemode": false,\n  "type": "payment_intent.succeeded"\n}`,
+  );
+  const mac = createHmac('sha256', SECRET).update(`${now}.`).update(body).digest('hex');
+  return { headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': `t=${now},v1=${mac}` }, body };
+}
+
+
+async function main() {
+  const servers = { bare: await spawnServer('bare'), listener: await spawnServer('listener') };
+  const runs = { bare: [], listener: [] };
+  const cpu = { bare: [], listener: [] };
+  for (const kind of ['bare', 'listener']) {
+    await load({ port: servers[kind].port, connections: CONNECTIONS, count: 3000, seconds: 2, request: signedRequest }); // warm-up
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of ['bare', 'listener']) {
+      const before = (await ask(servers[kind].child, 'cpu')).cpu;
+      const r = await load({ port: servers[kind].port, connections: CONNECTIONS, count: 1_000_000, seconds: SECONDS, request: signedRequest });
+      const after = (await ask(servers[kind].child, 'cpu')).cpu;
+      const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
+      if (bad.length) throw new Error(`${kind} answered ${JSON.stringify(r.statuses)}`);
+      runs[kind].push(r);
+      cpu[kind].push((after.user + after.system - before.user - before.system) / r.done);
+    }
+  }
+  const summary = (kind) => ({
+    rps: median(runs[kind].map((r) => r.rps)),
+    p50: median(runs[kind].map((r) => r.p50)),
+    p99: median(runs[kind].map((r) => r.p99)),
+    cpuUs: median(cpu[kind]),
+  });
+  const bare = summary('bare');
+  const listener = summary('listener');
+  const fmt = (r) =>
+    `${Math.round(r.rps).toLocaleString('en-US').padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   ${r.cpuUs.toFixed(0)} µs CPU/request`;
+  console.log(`throughput, ${CONNECTIONS} keep-alive connections, medians of ${ROUNDS} alternating ${SECONDS}-s rounds:`);
+  console.log(`  bare node:http             ${fmt(bare)}`);
+  console.log(`  listener, verification on  ${fmt(listener)}`);
+  const ratio = median(runs.listener.map((r, i) => r.rps / runs.bare[i].rps));
+  console.log(`  ratio listener/bare: ${ratio.toFixed(2)} (goal >= 0.70) ${ratio >= 0.7 ? 'met' : 'MISSED'}; ` +
+    `rounds: ${runs.listener.map((r, i) => (r.rps / runs.bare[i].rps).toFixed(2)).join(' ')}`);
+  servers.bare.child.kill();
+
+  const { child, port } = servers.listener;
+  const fresh = await spawnServer('listener');
+  const start = await ask(fresh.child);
+  const r = await load({ port: fresh.port, connections: CONNECTIONS, count: MEMORY_REQUESTS, seconds: 600, request: signedRequest });
+  const end = await ask(fresh.child);
+  const mb = (b) => (b / 1024 / 1024).toFixed(1);
+  console.log(`memory of a fresh listener: ${mb(start.rss)} MB RSS at start, ${mb(end.rss)} MB after ${r.done.toLocaleString('en-US')} requests ` +
+    `(${mb(end.rssAfterGc)} MB after a GC, heap ${mb(end.heapUsed)} MB); goal < 150 MB ${end.rss < 150 * 1024 * 1024 ? 'met' : 'MISSED'}`);
+  void port;
+  child.kill();
+  fresh.child.kill();
+}
+
+// Child mode: start one server and report its port; answer memory questions over IPC.
+if (process.argv[2] === 'serve') {
+  let port;
+  if (process.argv[3] === 'bare') {
+    const server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        Buffer.concat(chunks);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '17' }).end('{"received":true}');
+      });
+    });
+    server.keepAliveTimeout = 5000;
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    port = server.address().port;
+  } else {
+    const { startListener } = await import('../dist/listener/index.js');
+    const listener = await startListener({ host: '127.0.0.1', port: 0, secret: SECRET, provider: 'stripe' });
+    port = listener.port;
+  }
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
+    if (m === 'memory') {
+      const before = process.memoryUsage().rss;
+      globalThis.gc?.();
+      process.send({ rss: before, rssAfterGc: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
+    }
+  });
+  // Dies with the bench, even when the bench itself fails.
+  process.on('disconnect', () => process.exit(0));
+  process.send({ port });
+} else {
+  await main();
+}
+

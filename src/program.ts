@@ -16,6 +16,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Builder> }[
   { name: 'queue', summary: 'peek, triage, drain, send and resubmit Service Bus messages', load: async () => (await import('./commands/queue/index.js')).queueCommand },
   { name: 'emulator', summary: 'run a local Service Bus-compatible emulator (AMQP 1.0)', load: async () => (await import('./commands/emulator.js')).emulatorCommand },
   { name: 'smoke', summary: 'check Stripe (test mode), webhook signing and Service Bus end to end, for CI', load: async () => (await import('./commands/smoke.js')).smokeCommand },
+  { name: 'demo', summary: 'see it work in seconds: no account, key or config needed', load: async () => (await import('./commands/demo.js')).demoCommand },
   { name: 'doctor', summary: 'show every setting with its source (secrets masked) and check that each one works', load: async () => (await import('./commands/doctor.js')).doctorCommand },
   { name: 'completion', summary: 'print a shell completion script (bash, zsh or fish)', load: async () => (await import('./commands/completion.js')).completionCommand },
 ];

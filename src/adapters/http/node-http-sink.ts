@@ -34,17 +34,39 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  // Parsed once per target: replay sends thousands of requests to one URL, and URL parsing shows in its profile.
+  const targets = new Map<string, { secure: boolean; options: http.RequestOptions } | null>();
+  const target = (raw: string) => {
+    let found = targets.get(raw);
+    if (found === undefined) {
+      try {
+        const url = new URL(raw);
+        const secure = url.protocol === 'https:';
+        found = {
+          secure,
+          options: {
+            protocol: url.protocol,
+            hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: url.port || (secure ? 443 : 80),
+            path: url.pathname + url.search,
+            ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+          },
+        };
+      } catch {
+        found = null;
+      }
+      if (targets.size > 1000) targets.clear();
+      targets.set(raw, found);
+    }
+    return found;
+  };
 
   function send(request: HttpRequest): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        return reject(new HttpFailure(`invalid URL ${request.url}`, 'network', 'EINVALIDURL'));
-      }
+      const found = target(request.url);
+      if (!found) return reject(new HttpFailure(`invalid URL ${request.url}`, 'network', 'EINVALIDURL'));
       if (request.signal?.aborted) return reject(new HttpFailure('aborted', 'aborted'));
-      const secure = url.protocol === 'https:';
+      const { secure, options: base } = found;
       const started = performance.now();
       let settled = false;
       const finish = (fn: () => void) => {
@@ -56,8 +78,7 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
       };
       const headers = { ...request.headers, 'content-length': String(request.body.length) };
       const req = (secure ? https : http).request(
-        url,
-        { method: request.method ?? 'POST', headers, agent: secure ? httpsAgent : httpAgent },
+        { ...base, method: request.method ?? 'POST', headers, agent: secure ? httpsAgent : httpAgent },
         (res) => {
           const chunks: Buffer[] = [];
           let kept = 0;

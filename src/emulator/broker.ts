@@ -68,13 +68,22 @@ export class Broker {
     return (this.server.address() as net.AddressInfo).port;
   }
 
+  /**
+   * Stops listening and closes every connection the AMQP way first (clients see "connection forced" and can
+   * close promptly; a vanished socket leaves the SDK's close() waiting), then drops what is left.
+   */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const [connection, state] of this.connections) {
-      this.dropConnection(connection);
-      state.socket.destroy();
-    }
+    const sockets = [...this.connections].map(([connection, state]) => {
+      connection.close({ condition: 'amqp:connection:forced', description: 'The switchyard emulator is shutting down.' });
+      return new Promise<void>((resolve) => {
+        if (state.socket.destroyed) return resolve();
+        state.socket.once('close', () => resolve());
+        setTimeout(() => state.socket.destroy(), 500).unref();
+      });
+    });
+    await Promise.all(sockets);
     await closed;
   }
 

@@ -10,8 +10,9 @@ import { BIN, cleanEnv, runCli } from '../support/run-cli.js';
 const children: ChildProcess[] = [];
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  // Clients first: an SDK client whose broker is already gone waits for its close to time out.
   for (const f of cleanups.splice(0)) await f();
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
 /** Spawns `switchyard emulator`, resolving with its first stdout line; `done` resolves on exit. */
@@ -64,6 +65,25 @@ describe('switchyard emulator (black box)', () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/^Ready: Service Bus emulator on 127\.0\.0\.1:\d+/);
+  });
+
+  it('keeps messages across a restart with --data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-emu-e2e-data-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const first = spawnEmulator(['--port', '0', '--json', '--data', dir]);
+    const { connectionString } = JSON.parse(await first.firstLine) as { connectionString: string };
+    const sb1 = new ServiceBusClient(connectionString);
+    await sb1.createSender('kept').sendMessages([{ body: 'one' }, { body: 'two' }]);
+    await sb1.close();
+    first.child.kill('SIGINT');
+    expect((await first.done).code).toBe(130);
+
+    const second = spawnEmulator(['--port', '0', '--json', '--data', dir]);
+    const again = JSON.parse(await second.firstLine) as { connectionString: string };
+    const sb2 = new ServiceBusClient(again.connectionString);
+    cleanups.push(() => sb2.close());
+    const got = await sb2.createReceiver('kept', { receiveMode: 'receiveAndDelete' }).receiveMessages(5, { maxWaitTimeInMs: 500 });
+    expect(got.map((m) => m.body)).toEqual(['one', 'two']);
   });
 
   it('exits 2 for a bad config file, naming the field', async () => {

@@ -18,6 +18,8 @@ export interface ListenFlags {
   forwardTo?: string;
   route: string[];
   forwardQueue?: string;
+  connectionString?: string;
+  namespace?: string;
   events?: string;
   maxBody: string;
   timeout: string;
@@ -65,6 +67,7 @@ export function listenInputFromFlags(ctx: Context, flags: ListenFlags): Omit<Lis
     recordDir: flags.record,
     forwardTo: flags.forwardTo === undefined ? undefined : parseUrl(flags.forwardTo, '--forward-to'),
     routes,
+    forwardQueue: flags.forwardQueue,
     events: flags.events === undefined ? undefined : parseList(flags.events),
     maxBodyBytes: parseByteSize(flags.maxBody, '--max-body'),
     timeoutMs: parseDuration(flags.timeout, '--timeout'),

@@ -27,8 +27,10 @@ export function arrivalLine(event: ReceivedEvent, c: ChalkInstance): string {
 /** `12:00:01  <-- [200] POST http://localhost:3000/hook [evt_…] 12 ms`. */
 export function forwardLine(event: ReceivedEvent, outcome: DeliveryOutcome, c: ChalkInstance): string {
   const at = c.dim(clock(new Date().toISOString()));
-  const status = outcome.status === null ? c.red('[ERR]') : outcome.ok ? c.green(`[${outcome.status}]`) : c.red(`[${outcome.status}]`);
-  const target = /^https?:/.test(outcome.url) ? `POST ${outcome.url}` : outcome.url;
+  // A queue has no HTTP status: it either took the message or did not.
+  const status =
+    outcome.status === null ? (outcome.ok ? c.green('[sent]') : c.red('[ERR]')) : outcome.ok ? c.green(`[${outcome.status}]`) : c.red(`[${outcome.status}]`);
+  const target = /^https?:/.test(outcome.url) ? `POST ${outcome.url}` : `SEND ${outcome.url}`;
   const parts = [`${at}  <-- ${status} ${target} [${event.id ?? '-'}]`];
   if (outcome.latencyMs !== null) parts.push(`${outcome.latencyMs} ms`);
   if (outcome.attempts > 1) parts.push(c.dim(`(${outcome.attempts} attempts)`));

@@ -1,3 +1,4 @@
+import type { QueuePort } from '../adapters/queue/queue.js';
 import type { Provider } from '../adapters/webhooks/scheme.js';
 import type { Context } from '../core/context.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
@@ -17,6 +18,8 @@ export interface ListenInput {
   recordDir?: string;
   forwardTo?: string;
   routes: Route[];
+  /** A Service Bus queue or topic every accepted event is also sent to. */
+  forwardQueue?: string;
   events?: string[];
   maxBodyBytes: number;
   timeoutMs: number;
@@ -43,6 +46,8 @@ function pointsAtItself(url: string, listener: Listener): boolean {
 export async function runListen(ctx: Context, input: ListenInput): Promise<never> {
   const { out } = ctx;
   const sinks: EventSink[] = [...(input.sinks ?? [])];
+  const queue = input.forwardQueue ? await openQueueSink(ctx, input.forwardQueue) : null;
+  if (queue) sinks.push(queue.sink);
   if (input.forwardTo || input.routes.length) {
     sinks.unshift(
       new HttpForwardSink({
@@ -69,6 +74,7 @@ export async function runListen(ctx: Context, input: ListenInput): Promise<never
     });
   } catch (error) {
     await Promise.allSettled(sinks.map(async (s) => s.close?.()));
+    await queue?.port.close().catch(() => {});
     if (error instanceof ListenError) {
       throw new UsageError(`cannot listen: ${error.message}`, {
         hint: error.code === 'EADDRINUSE' ? 'pass another --port, or --port 0 for any free port' : 'check --host and --port',
@@ -81,6 +87,7 @@ export async function runListen(ctx: Context, input: ListenInput): Promise<never
   const loop = targets.find((u) => pointsAtItself(u, listener));
   if (loop) {
     await listener.close(0);
+    await queue?.port.close().catch(() => {});
     throw new UsageError(`${loop} is the listener itself: every event would be forwarded back to it`, {
       hint: 'point --forward-to or --route at your application',
     });
@@ -107,8 +114,26 @@ export async function runListen(ctx: Context, input: ListenInput): Promise<never
   });
   if (listener.inFlight > 0) out.info(`stopping: waiting for ${listener.inFlight} event(s) in flight…`);
   await listener.close(input.graceMs ?? 5_000);
+  await queue?.port.close().catch((error: unknown) => out.debug(`closing the Service Bus connection: ${String(error)}`));
   out.info(summary(listener.stats, input.recordDir));
   throw new InterruptedError();
+}
+
+/**
+ * Connects to Service Bus (the SDK loads only now) and opens a sender once, so that a missing queue or refused
+ * credentials stop the command before the Ready line instead of failing every event.
+ */
+async function openQueueSink(ctx: Context, name: string): Promise<{ sink: EventSink; port: QueuePort }> {
+  const [{ createQueuePort }, { QueueSink }] = await Promise.all([import('../adapters/queue/index.js'), import('./queue-sink.js')]);
+  const port = await createQueuePort(ctx.config);
+  try {
+    const sender = await port.openSender(name);
+    await sender.close();
+  } catch (error) {
+    await port.close().catch(() => {});
+    throw error;
+  }
+  return { sink: new QueueSink(port, name), port };
 }
 
 function printReady(ctx: Context, listener: Listener, input: ListenInput): void {
@@ -117,7 +142,7 @@ function printReady(ctx: Context, listener: Listener, input: ListenInput): void 
   if (ctx.out.json) {
     const ready = {
       ready: true, url: listener.url, host: listener.host, port: listener.port, provider: input.provider, secret,
-      forwardTo: input.forwardTo ?? null, routes: input.routes, record: input.recordDir ?? null,
+      forwardTo: input.forwardTo ?? null, routes: input.routes, forwardQueue: input.forwardQueue ?? null, record: input.recordDir ?? null,
     };
     stderr.write(JSON.stringify(ready) + '\n');
     return;
@@ -129,6 +154,7 @@ function printReady(ctx: Context, listener: Listener, input: ListenInput): void 
   for (const route of input.routes) lines.push(`  ${route.pattern} → ${route.url}`);
   if (input.forwardTo) lines.push(`  ${input.routes.length ? 'everything else' : 'forwarding'} → ${input.forwardTo}`);
   for (const sink of input.sinks ?? []) lines.push(`  forwarding → ${sink.name}`);
+  if (input.forwardQueue) lines.push(`  enqueueing → Service Bus ${input.forwardQueue}`);
   if (input.events?.length) lines.push(`  only events matching ${input.events.join(', ')}`);
   if (input.recordDir) lines.push(`  recording to ${input.recordDir}`);
   if (!LOOPBACK.has(listener.host) || listener.host === '0.0.0.0') {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import { BIN, cleanEnv, runCli } from '../support/run-cli.js';
 import { send, signedStripe, startPeer, type Peer } from '../integration/listener/peer.js';
 
@@ -22,8 +23,8 @@ afterEach(async () => {
 });
 
 /** Spawns `switchyard webhooks listen … --port 0` and waits for its Ready line. */
-function listen(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'webhooks', 'listen', '--port', '0', ...args], { env: cleanEnv() });
+function listen(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'webhooks', 'listen', '--port', '0', ...args], { env: cleanEnv(env) });
   children.push(child);
   let out = '';
   let err = '';
@@ -112,5 +113,26 @@ describe('switchyard webhooks listen', () => {
     const self = await runCli(['webhooks', 'listen', '--port', String(port), '--forward-to', `http://localhost:${port}/`]);
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/is the listener itself/);
+  });
+
+  it('--forward-queue enqueues each event on Service Bus, and refuses a queue that does not exist', async () => {
+    const emulator = await startEmulator({ port: 0, config: { queues: [{ name: 'stripe-events' }] } });
+    try {
+      const env = { SERVICEBUS_CONNECTION_STRING: emulator.connectionString };
+      const l = await listen(['--secret', SECRET, '--forward-queue', 'stripe-events'], env);
+      expect(l.stderr()).toMatch(/enqueueing → Service Bus stripe-events/);
+      const event = signedStripe(SECRET, 'invoice.paid', 'evt_toqueue');
+      await send(l.url, event.body, event.headers);
+      l.child.kill('SIGINT');
+      expect(await l.exited).toBe(130);
+      expect(l.stdout()).toMatch(new RegExp(`<-- \\[sent\\] SEND sb://127\\.0\\.0\\.1:${emulator.port}/stripe-events \\[evt_toqueue\\] \\d+ ms`));
+      expect(emulator.entityCounts('stripe-events')?.active).toBe(1);
+
+      const missing = await runCli(['webhooks', 'listen', '--port', '0', '--forward-queue', 'nope'], { env });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/nope/);
+    } finally {
+      await emulator.close();
+    }
   });
 });

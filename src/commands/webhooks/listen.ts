@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { collect } from '../../core/parse.js';
 import type { Runtime } from '../../core/runtime.js';
+import { connectionSettings, withConnectionOptions } from '../queue/options.js';
 
 const EXAMPLES = `
 Each request is answered at once (after verification and recording), then forwarded; the forward's status, latency
@@ -10,15 +11,17 @@ Answers: 200 accepted (also duplicates and --events skips), 400 bad signature (w
 
 Examples:
   switchyard webhooks listen --secret whsec_… --forward-to http://localhost:3000/webhooks
+  switchyard webhooks listen --forward-queue stripe-events      (with SERVICEBUS_CONNECTION_STRING set)
   switchyard webhooks listen --record ./recordings --route 'payment_intent.*=http://localhost:3000/pay' \\
       --forward-to http://localhost:3000/other --events 'payment_intent.*,charge.*'
   stripe listen --forward-to localhost:4242 & switchyard webhooks listen --secret "$(stripe listen --print-secret)"
 
-Exit codes: 130 after Ctrl-C (in-flight forwards finished, records flushed), 2 bad flag or port in use.`;
+Exit codes: 130 after Ctrl-C (in-flight forwards finished, records flushed), 2 bad flag, port in use or queue not
+found, 3 Service Bus refused the credentials, 4 Service Bus unreachable.`;
 
 /** `switchyard webhooks listen`: receive, verify, record and forward webhooks on a local port. */
 export function listenCommand(rt: Runtime): Command {
-  return new Command('listen')
+  return withConnectionOptions(new Command('listen')
     .description('receive webhooks locally: verify, record, and forward the exact bytes to your app')
     .option('--host <host>', 'interface to bind (other machines reach it only if you say so)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '4242')
@@ -28,11 +31,12 @@ export function listenCommand(rt: Runtime): Command {
     .option('--record <dir>', 'write each accepted event to <dir> as a fixture, in arrival order')
     .option('--forward-to <url>', 'forward accepted events to this URL')
     .option('--route <pattern=url>', "forward events whose type matches to url (repeatable, first match wins)", collect, [])
+    .option('--forward-queue <name>', 'also enqueue each accepted event on this Service Bus queue or topic')
     .option('--events <types>', 'only forward and record these event types (comma-separated, * globs)')
     .option('--max-body <bytes>', 'largest body accepted (e.g. 1048576, 512kb, 1mb)', '1mb')
     .option('--timeout <duration>', 'time the target has to answer each forward', '30s')
     .option('--retries <n>', 'further attempts on network errors, 5xx and 429 (Retry-After honoured)', '3')
-    .option('-H, --header <header>', "add 'Name: value' to every forward (repeatable)", collect, [])
+    .option('-H, --header <header>', "add 'Name: value' to every forward (repeatable)", collect, []))
     .addHelpText('after', EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       // Loaded on use, so that `--help` and the other verbs do not pay for the listener.
@@ -42,7 +46,7 @@ export function listenCommand(rt: Runtime): Command {
         import('../../listener/run.js'),
       ]);
       const flags = opts as unknown as import('../../listener/flags.js').ListenFlags;
-      const ctx = createContext(rt, cmd, { webhookSecret: flags.secret });
+      const ctx = createContext(rt, cmd, { webhookSecret: flags.secret, ...connectionSettings(flags) });
       await runListen(ctx, listenInputFromFlags(ctx, flags));
     });
 }

@@ -164,6 +164,8 @@ describe('startListener: stays up', () => {
     expect(answer.status).toBe(200);
     const records = await w.events(1);
     expect(records.at(-1)).toMatchObject({ status: 200, type: null, id: null });
+    // Nothing is left hanging from the aborted upload: a shutdown would not wait for it.
+    expect(w.listener.inFlight).toBe(0);
   });
 
   it('stops accepting connections once closed', async () => {

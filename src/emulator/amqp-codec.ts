@@ -203,23 +203,6 @@ export function encodeSymbol(text: string): Buffer {
   return Buffer.concat([Buffer.from([0xa3, body.length]), body]);
 }
 
-function writeLong(code: number, value: number): Buffer {
-  const out = Buffer.allocUnsafe(9);
-  out[0] = code;
-  out.writeBigInt64BE(BigInt(Math.trunc(value)), 1);
-  return out;
-}
-
-export const encodeLong = (value: number): Buffer => writeLong(0x81, value);
-export const encodeTimestamp = (ms: number): Buffer => writeLong(0x83, ms);
-
-export function encodeInt(value: number): Buffer {
-  const out = Buffer.allocUnsafe(5);
-  out[0] = 0x71;
-  out.writeInt32BE(value, 1);
-  return out;
-}
-
 /** Any JS value, encoded the way rhea would (used for properties a settlement modifies). */
 export function encodeValue(value: unknown): Buffer {
   const writer = new (rhea.types as unknown as RheaTypes).Writer();
@@ -229,34 +212,6 @@ export function encodeValue(value: unknown): Buffer {
 
 interface RheaTypes {
   Writer: new () => { write(value: unknown): void; toBuffer(): Buffer };
-}
-
-/** The header fields the broker writes on every delivery. */
-export interface HeaderFields {
-  durable: boolean;
-  priority: number;
-  ttl?: number;
-  firstAcquirer: boolean;
-  deliveryCount: number;
-}
-
-/** The header section: a described list of durable, priority, ttl, first-acquirer, delivery-count. */
-export function encodeHeader(h: HeaderFields): Buffer {
-  const ttl = h.ttl === undefined ? Buffer.from([0x40]) : uint(h.ttl);
-  const fields = Buffer.concat([
-    Buffer.from([h.durable ? 0x41 : 0x42, 0x50, h.priority & 0xff]),
-    ttl,
-    Buffer.from([h.firstAcquirer ? 0x41 : 0x42]),
-    uint(h.deliveryCount),
-  ]);
-  return Buffer.concat([Buffer.from([0x00, 0x53, Section.header, 0xc0, fields.length + 1, 5]), fields]);
-}
-
-function uint(value: number): Buffer {
-  const out = Buffer.allocUnsafe(5);
-  out[0] = 0x70;
-  out.writeUInt32BE(Math.min(Math.max(0, Math.trunc(value)), 0xffffffff), 1);
-  return out;
 }
 
 /** Decodes a slice of sections with rhea (for the few fields the broker reads: ids, ttl, filters). */

@@ -272,7 +272,12 @@ export class Broker {
 
   private tick(): void {
     const now = Date.now();
-    for (const queue of this.ns.allQueues()) if (queue.locks.size > 0 || queue.scheduled.size > 0) queue.tick(now);
+    try {
+      for (const queue of this.ns.allQueues()) if (queue.locks.size > 0 || queue.scheduled.size > 0) queue.tick(now);
+    } catch (error) {
+      // Outside rhea's own error handling: log it rather than take the whole emulator down.
+      this.log(`timer: ${(error as Error).stack ?? String(error)}`);
+    }
   }
 }
 

@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   Section,
   decodeSections,
-  encodeHeader,
-  encodeInt,
   encodeList,
-  encodeLong,
   encodeMap,
   encodeSection,
   encodeSymbol,
-  encodeTimestamp,
   encodeValue,
   listItems,
   mapPairs,
@@ -185,33 +181,47 @@ export interface RenderOptions {
   lockedUntil?: number;
 }
 
-/** The full encoded message a receiver gets: a fresh header and annotations in front of the untouched bare bytes. */
+const KEY_SEQUENCE = encodeSymbol('x-opt-sequence-number');
+const KEY_ENQUEUED = encodeSymbol('x-opt-enqueued-time');
+const KEY_LOCKED = encodeSymbol('x-opt-locked-until');
+const KEY_STATE = encodeSymbol('x-opt-message-state');
+
+/**
+ * The full encoded message a receiver gets: a fresh header and message annotations in front of the untouched bare
+ * bytes, written into one buffer (this runs for every delivery and every peeked message).
+ */
 export function renderMessage(msg: StoredMessage, options: RenderOptions): Buffer {
-  const items = [
-    encodeSymbol('x-opt-sequence-number'),
-    encodeLong(msg.seq),
-    encodeSymbol('x-opt-enqueued-time'),
-    encodeTimestamp(msg.enqueuedAt),
-  ];
-  let pairs = 2;
-  if (options.lockedUntil !== undefined) {
-    items.push(encodeSymbol('x-opt-locked-until'), encodeTimestamp(options.lockedUntil));
-    pairs += 1;
-  }
-  if (msg.state !== 'active') {
-    items.push(encodeSymbol('x-opt-message-state'), encodeInt(msg.state === 'deferred' ? 1 : 2));
-    pairs += 1;
-  }
-  items.push(...msg.annotations);
-  pairs += msg.annotations.length;
-  const header = encodeHeader({
-    durable: msg.durable,
-    priority: msg.priority,
-    ttl: msg.ttl,
-    firstAcquirer: options.deliveryCount === 0,
-    deliveryCount: options.deliveryCount,
-  });
-  return Buffer.concat([header, encodeSection(Section.messageAnnotations, encodeMap(items, pairs)), msg.bare]);
+  const locked = options.lockedUntil !== undefined;
+  const stated = msg.state !== 'active';
+  let annotations = KEY_SEQUENCE.length + 9 + KEY_ENQUEUED.length + 9;
+  if (locked) annotations += KEY_LOCKED.length + 9;
+  if (stated) annotations += KEY_STATE.length + 5;
+  for (const a of msg.annotations) annotations += a.length;
+  const pairs = 2 + (locked ? 1 : 0) + (stated ? 1 : 0) + msg.annotations.length;
+  const headerFields = 3 + (msg.ttl === undefined ? 1 : 5) + 1 + 5;
+  const out = Buffer.allocUnsafe(6 + headerFields + 12 + annotations + msg.bare.length);
+  let at = 0;
+  const byte = (b: number) => (out[at++] = b);
+  const u32 = (n: number) => (at = out.writeUInt32BE(Math.min(Math.max(0, Math.trunc(n)), 0xffffffff), at));
+  const long = (code: number, n: number) => {
+    byte(code);
+    at = out.writeBigInt64BE(BigInt(Math.trunc(n)), at);
+  };
+  const raw = (b: Buffer) => (at += b.copy(out, at));
+  // header: described list8 of durable, priority, ttl, first-acquirer, delivery-count
+  byte(0x00), byte(0x53), byte(Section.header), byte(0xc0), byte(headerFields + 1), byte(5);
+  byte(msg.durable ? 0x41 : 0x42), byte(0x50), byte(msg.priority & 0xff);
+  if (msg.ttl === undefined) byte(0x40);
+  else byte(0x70), u32(msg.ttl);
+  byte(options.deliveryCount === 0 ? 0x41 : 0x42), byte(0x70), u32(options.deliveryCount);
+  // message annotations: described map32
+  byte(0x00), byte(0x53), byte(Section.messageAnnotations), byte(0xd1), u32(annotations + 4), u32(pairs * 2);
+  raw(KEY_SEQUENCE), long(0x81, msg.seq), raw(KEY_ENQUEUED), long(0x83, msg.enqueuedAt);
+  if (locked) raw(KEY_LOCKED), long(0x83, options.lockedUntil!);
+  if (stated) raw(KEY_STATE), byte(0x71), (at = out.writeInt32BE(msg.state === 'deferred' ? 1 : 2, at));
+  for (const a of msg.annotations) raw(a);
+  raw(msg.bare);
+  return out;
 }
 
 /** The properties and application properties of a bare message, decoded (for filters and duplicate detection). */

@@ -116,6 +116,15 @@ describe('startEmulator: sending and receiving through @azure/service-bus', () =
     expect(em.entityCounts('stream')?.total).toBe(0);
   });
 
+  it('shuts down with clients still connected, and those clients can still close', async () => {
+    const { em, sb } = await setup();
+    const receiver = sb.createReceiver('closing');
+    await sb.createSender('closing').sendMessages({ body: 1 });
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 })).toHaveLength(1);
+    await em.close();
+    await sb.close();
+  });
+
   it('lets two clients on two connections share a queue', async () => {
     const { em, sb } = await setup();
     const other = client(em);

@@ -4,7 +4,8 @@
 //    event id, signed with the secret) next to a bare node:http server that reads the body and answers 200, in
 //    alternating rounds; the medians are shown, and the ratio is the median of each round's pair (on a shared
 //    machine other processes move both figures a lot, pairing cancels most of it). Goal: ratio >= 0.7.
-//    Also each server's CPU time per request, which moves less with the machine's load.
+//    Also each server's CPU time per request, which moves less with the machine's load, and the listener without a
+//    secret (no verification), which shows what the signature check itself costs.
 // 2. the listener's resident memory after 100,000 requests (goal < 150 MB).
 import { createHmac } from 'node:crypto';
 import { fork } from 'node:child_process';
@@ -44,14 +45,16 @@ function signedRequest() {
 
 
 async function main() {
-  const servers = { bare: await spawnServer('bare'), listener: await spawnServer('listener') };
-  const runs = { bare: [], listener: [] };
-  const cpu = { bare: [], listener: [] };
-  for (const kind of ['bare', 'listener']) {
+  const KINDS = ['bare', 'listener', 'unverified'];
+  const servers = {};
+  for (const kind of KINDS) servers[kind] = await spawnServer(kind);
+  const runs = { bare: [], listener: [], unverified: [] };
+  const cpu = { bare: [], listener: [], unverified: [] };
+  for (const kind of KINDS) {
     await load({ port: servers[kind].port, connections: CONNECTIONS, count: 3000, seconds: 2, request: signedRequest }); // warm-up
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const kind of ['bare', 'listener']) {
+    for (const kind of KINDS) {
       const before = (await ask(servers[kind].child, 'cpu')).cpu;
       const r = await load({ port: servers[kind].port, connections: CONNECTIONS, count: 1_000_000, seconds: SECONDS, request: signedRequest });
       const after = (await ask(servers[kind].child, 'cpu')).cpu;
@@ -69,15 +72,20 @@ async function main() {
   });
   const bare = summary('bare');
   const listener = summary('listener');
+  const unverified = summary('unverified');
   const fmt = (r) =>
     `${Math.round(r.rps).toLocaleString('en-US').padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   ${r.cpuUs.toFixed(0)} µs CPU/request`;
   console.log(`throughput, ${CONNECTIONS} keep-alive connections, medians of ${ROUNDS} alternating ${SECONDS}-s rounds:`);
   console.log(`  bare node:http             ${fmt(bare)}`);
   console.log(`  listener, verification on  ${fmt(listener)}`);
+  console.log(`  listener, no secret        ${fmt(unverified)}`);
   const ratio = median(runs.listener.map((r, i) => r.rps / runs.bare[i].rps));
   console.log(`  ratio listener/bare: ${ratio.toFixed(2)} (goal >= 0.70) ${ratio >= 0.7 ? 'met' : 'MISSED'}; ` +
     `rounds: ${runs.listener.map((r, i) => (r.rps / runs.bare[i].rps).toFixed(2)).join(' ')}`);
+  const ratioUnverified = median(runs.unverified.map((r, i) => r.rps / runs.bare[i].rps));
+  console.log(`  ratio without verification: ${ratioUnverified.toFixed(2)}`);
   servers.bare.child.kill();
+  servers.unverified.child.kill();
 
   const { child, port } = servers.listener;
   const fresh = await spawnServer('listener');
@@ -109,7 +117,8 @@ if (process.argv[2] === 'serve') {
     port = server.address().port;
   } else {
     const { startListener } = await import('../dist/listener/index.js');
-    const listener = await startListener({ host: '127.0.0.1', port: 0, secret: SECRET, provider: 'stripe' });
+    const verify = process.argv[3] === 'listener';
+    const listener = await startListener({ host: '127.0.0.1', port: 0, ...(verify ? { secret: SECRET, provider: 'stripe' } : {}) });
     port = listener.port;
   }
   process.on('message', (m) => {

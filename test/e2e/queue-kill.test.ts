@@ -11,7 +11,7 @@ import { QueueWorld, numbered, send, takeAll } from '../integration/queue/suppor
  */
 
 const COUNT = 2_000;
-const LOCK_MS = 1_000;
+const LOCK_MS = 700;
 const world = new QueueWorld();
 beforeAll(() => world.start({ lockDurationMs: LOCK_MS }));
 afterAll(() => world.cleanUp());
@@ -70,8 +70,8 @@ describe('queue drain killed with SIGKILL', () => {
       await exited;
 
       // Locks of the killed receiver expire; then whatever it had not completed is back in the queue.
-      await sleep(LOCK_MS + 500);
-      const left = (await takeAll(client, queue, {}, 500)).map((m) => m.messageId as string);
+      await sleep(LOCK_MS + 300);
+      const left = (await takeAll(client, queue, {}, 300)).map((m) => m.messageId as string);
       const text = (await readFile(out, 'utf8').catch(() => '')).split('\n');
       const written: string[] = [];
       for (const [i, line] of text.entries()) {

@@ -1,5 +1,6 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrain } from '../../../src/commands/queue/run-drain.js';
@@ -265,6 +266,16 @@ describe('runSend', () => {
     const got = await takeAll(client, target);
     expect(got.map((m) => m.messageId)).toEqual(Array.from({ length: 1_500 }, (_, i) => `n-${i}`));
     expect(got.every((m) => m.applicationProperties?.batch === '7' && m.body === body)).toBe(true);
+  });
+
+  it('reads the file from stdin with --file -', async () => {
+    const client = world.client();
+    const target = world.name();
+    const { ctx, rt } = world.context();
+    const stdin = Readable.from(['{"body":"one","messageId":"s-1"}\n{"body"', ':"two","messageId":"s-2"}\n']) as Readable & { isTTY?: boolean };
+    (rt as { stdin: typeof stdin }).stdin = stdin;
+    expect(await runSend(ctx, { target, file: '-' })).toEqual({ sent: 2, target });
+    expect((await takeAll(client, target)).map((m) => [m.messageId, m.body])).toEqual([['s-1', 'one'], ['s-2', 'two']]);
   });
 
   it('ignores the broker fields of a drained dead letter (the shipped sample) and sends the rest', async () => {

@@ -116,6 +116,24 @@ describe('runResubmit', () => {
     expect(await peekAll(client, q, { dlq: true })).toHaveLength(1);
   });
 
+  it('stops on Ctrl-C: what was sent is completed, held dead letters go back, nothing is lost', async () => {
+    const client = world.client();
+    const q = world.name();
+    await deadLetter(client, q, numbered(150, 'stay'), 'Stay', 'd');
+    await deadLetter(client, q, numbered(300, 'go'), 'Go', 'd');
+    const { ctx, rt } = world.context();
+    const run = runResubmit(ctx, { entity: { name: q, dlq: true }, reason: '^Go$', yes: true, idleTimeoutMs: 2_000, batchSize: 20 });
+    // Interrupt once the first copies arrived, while the scan is still going.
+    while ((await peekAll(client, q)).length === 0) await new Promise((r) => setTimeout(r, 5));
+    rt.abort();
+    await expect(run).rejects.toMatchObject({ exitCode: 130 });
+    const moved = (await peekAll(client, q)).map((m) => m.messageId as string);
+    const left = (await peekAll(client, q, { dlq: true })).map((m) => m.messageId as string);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((id) => id.startsWith('go-'))).toBe(true);
+    expect([...moved, ...left].sort()).toEqual([...numbered(150, 'stay'), ...numbered(300, 'go')].map((m) => m.messageId as string).sort());
+  });
+
   it('loses nothing when the target refuses a copy: what was accepted moved, the refused one stays a dead letter', async () => {
     const client = world.client();
     const q = world.name();

@@ -72,7 +72,7 @@ export async function runEmulator(rt: Runtime, out: Output, flags: EmulatorFlags
     if (code === 'EADDRINUSE') {
       throw new ConfigError(`port ${port} on ${flags.host} is already in use`, { hint: 'pass --port 0 for a free port', cause: error });
     }
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new ConfigError(`cannot listen on ${flags.host}:${port} (${code})`, { hint: 'check --host and --port', cause: error });
     }
     throw error;

@@ -4,8 +4,9 @@ import { LinkConsumer } from './consumer.js';
 import type { SendTarget } from './entities.js';
 import type { Journal } from './journal.js';
 import type { LockTokens } from './lock-token.js';
-import { handleManagement } from './management.js';
+import { handleManagement, type ManagementResponse } from './management.js';
 import { parseTransfer } from './message.js';
+import { CBS_ACCEPTED, decodeRequest, responseMessage } from './requests.js';
 import type { EntityError, Namespace } from './namespace.js';
 import { outcomes, receiveRawTransfers, setLocalAttach, transferFormat } from './rhea-internals.js';
 
@@ -99,7 +100,12 @@ export class Broker {
     const connection = this.container.create_connection(options as never);
     receiveRawTransfers(connection);
     this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket });
-    socket.on('close', () => this.dropConnection(connection));
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.log(`connection from ${peer}`);
+    socket.on('close', () => {
+      this.log(`connection from ${peer} closed`);
+      this.dropConnection(connection);
+    });
     (connection as unknown as { accept(s: net.Socket): void }).accept(socket);
   }
 
@@ -145,11 +151,12 @@ export class Broker {
     }
     const filter = (link.source as { filter?: Record<string, unknown> } | undefined)?.filter ?? {};
     if (Object.keys(filter).some((k) => k.includes('session-filter'))) {
-      return refuse(link, { condition: 'amqp:not-implemented', description: 'The switchyard emulator does not support sessions.' });
+      return this.refuse(link, { condition: 'amqp:not-implemented', description: 'The switchyard emulator does not support sessions.' });
     }
     const queue = this.ns.source(address);
-    if ('condition' in queue) return refuse(link, queue);
+    if ('condition' in queue) return this.refuse(link, queue);
     const consumer = new LinkConsumer(link, queue, link.snd_settle_mode !== 1);
+    this.log(`receiver on ${queue.path} (${consumer.peekLock ? 'peek-lock' : 'receive-and-delete'})`);
     setLocalAttach(link, { snd_settle_mode: link.snd_settle_mode ?? 2, rcv_settle_mode: link.rcv_settle_mode ?? 0 });
     echoTermini(link);
     this.roles.set(link, { kind: 'consumer', consumer });
@@ -165,12 +172,13 @@ export class Broker {
     } else if (/\/\$management$/i.test(address) || address === '$management') {
       const entity = address.replace(/\/?\$management$/i, '');
       const found = this.ns.management(entity);
-      if ('condition' in found) return refuse(link, found);
+      if ('condition' in found) return this.refuse(link, found);
       this.roles.set(link, { kind: 'management', address: entity });
     } else {
       const target = this.ns.target(address);
-      if ('condition' in target) return refuse(link, target);
+      if ('condition' in target) return this.refuse(link, target);
       this.roles.set(link, { kind: 'send', target });
+      this.log(`sender on ${target.path}`);
     }
     echoTermini(link);
   }
@@ -183,43 +191,29 @@ export class Broker {
     const role = this.roles.get(link);
     if (!role || !Buffer.isBuffer(payload)) return reject(delivery, 'amqp:internal-error', 'unexpected transfer');
     if (role.kind === 'send') return this.onSend(delivery, role.target, payload, format);
-    let request: { message_id?: unknown; reply_to?: string; application_properties?: Record<string, unknown>; body?: unknown };
-    try {
-      request = rhea.message.decode(payload) as typeof request;
-    } catch {
-      return reject(delivery, 'amqp:decode-error', 'the request is not a valid AMQP message');
-    }
+    const request = decodeRequest(payload);
+    if (!request) return reject(delivery, 'amqp:decode-error', 'the request is not a valid AMQP message');
     delivery.update(true, outcomes.accepted());
-    const props = request.application_properties ?? {};
-    let response: { status: number; description?: string; condition?: string; body?: unknown };
-    let camelCase = true;
+    let response: ManagementResponse;
     if (role.kind === 'cbs') {
-      // SAS tokens and AAD tokens are accepted as they are: the emulator checks no credentials.
-      response = { status: 202, description: 'Accepted' };
-      camelCase = false;
+      response = CBS_ACCEPTED;
     } else if (role.kind === 'management') {
       const entity = this.ns.management(role.address);
+      const operation = request.application_properties?.operation;
       response =
         'condition' in entity
           ? { status: 404, condition: entity.condition, description: entity.description }
-          : handleManagement(props.operation, (request.body ?? {}) as Record<string, unknown>, entity, this.tokens);
+          : handleManagement(operation, (request.body ?? {}) as Record<string, unknown>, entity, this.tokens);
     } else {
       return;
     }
     const state = this.connections.get(ctx.connection);
+    // uamqp clients send CBS requests without reply-to: the answer goes to their $cbs receiver.
     const reply = (request.reply_to ? state?.replies.get(request.reply_to) : undefined) ?? (role.kind === 'cbs' ? state?.cbsReply : undefined);
     if (!reply) return this.log(`no reply link for ${String(request.reply_to)}`);
-    const codeKey = camelCase ? 'statusCode' : 'status-code';
-    const application_properties: Record<string, unknown> = {
-      [codeKey]: rhea.types.wrap_int(response.status),
-      [camelCase ? 'statusDescription' : 'status-description']: response.description ?? '',
-    };
-    if (response.condition) application_properties['error-condition'] = rhea.types.wrap_symbol(response.condition);
+    const message = responseMessage(request, response, role.kind);
     // Answer after the request's disposition has gone out (some clients expect that order).
-    setImmediate(() => {
-      if (!reply.is_open()) return;
-      reply.send({ correlation_id: request.message_id, application_properties, body: response.body } as never);
-    });
+    setImmediate(() => reply.is_open() && reply.send(message as never));
   }
 
   private onSend(delivery: Delivery, target: SendTarget, payload: Buffer, format: number): void {
@@ -239,6 +233,12 @@ export class Broker {
       () => delivery.link.is_open() && delivery.update(true, outcomes.accepted()),
       (error: Error) => delivery.link.is_open() && reject(delivery, 'amqp:internal-error', `could not persist: ${error.message}`),
     );
+  }
+
+  /** Refuses a link the AMQP way: an attach without the terminus, then a detach carrying the error. */
+  private refuse(link: Sender | Receiver, error: EntityError): void {
+    this.log(`refused ${link.name}: ${error.condition} ${error.description}`);
+    link.close(error);
   }
 
   private onLinkGone(connection: Connection, link: Sender): void {
@@ -286,10 +286,6 @@ function echoTermini(link: Sender | Receiver): void {
   if (link.target) link.set_target({ address: link.target.address });
 }
 
-/** Refuses a link the AMQP way: an attach without the terminus, then a detach carrying the error. */
-function refuse(link: Sender | Receiver, error: EntityError): void {
-  link.close(error);
-}
 
 function reject(delivery: Delivery, condition: string, description: string): void {
   delivery.update(true, outcomes.rejected({ condition, description }));

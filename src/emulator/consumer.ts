@@ -1,7 +1,8 @@
 import type { Delivery, Sender } from 'rhea';
 import { reorderGuidBytes, type LockToken } from './lock-token.js';
 import { renderMessage, type StoredMessage } from './message.js';
-import type { MessageQueue, Outcome, QueueConsumer } from './queue.js';
+import type { MessageQueue } from './queue.js';
+import type { Outcome, QueueConsumer } from './queue-types.js';
 import { alwaysAnswerDrain, creditLimit, outcomes, settleOutgoing } from './rhea-internals.js';
 
 interface DeliveryInfo {

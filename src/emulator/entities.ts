@@ -1,7 +1,8 @@
 import type { CorrelationFilter, QueueSettings } from './config.js';
 import { readProperties, storedMessage, type IncomingMessage, type StoredMessage } from './message.js';
 import type { DecodedFields } from './amqp-codec.js';
-import { MessageQueue, type QueueEnv } from './queue.js';
+import { MessageQueue } from './queue.js';
+import type { QueueEnv } from './queue-types.js';
 
 /** Something a sender can attach to: a queue, or a topic that copies each message to its subscriptions. */
 export interface SendTarget {

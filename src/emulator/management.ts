@@ -2,7 +2,8 @@ import rhea from 'rhea';
 import type { SendTarget } from './entities.js';
 import { lockKey, type LockTokens } from './lock-token.js';
 import { parseTransfer, renderMessage, type StoredMessage } from './message.js';
-import { LOCK_LOST, type MessageQueue, type Outcome } from './queue.js';
+import type { MessageQueue } from './queue.js';
+import { LOCK_LOST, type Outcome } from './queue-types.js';
 
 /** What $management answers: a status code (2xx is success), and on failure an AMQP error condition. */
 export interface ManagementResponse {

@@ -1,6 +1,7 @@
 import { settingsFor, type EmulatorConfig, type QueueConfig } from './config.js';
 import { QueueEntity, TopicEntity, type SendTarget } from './entities.js';
-import type { MessageQueue, QueueEnv } from './queue.js';
+import type { MessageQueue } from './queue.js';
+import type { QueueEnv } from './queue-types.js';
 
 /** An AMQP error for a link that cannot be attached. */
 export interface EntityError {

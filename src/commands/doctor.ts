@@ -4,9 +4,10 @@ import { createContext, type Context } from '../core/context.js';
 import { CheckFailedError } from '../core/errors.js';
 import { collect, parseDuration } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
+import { connectionSettings, withConnectionOptions, type ConnectionFlags } from './queue/options.js';
 import type { DoctorCheck } from '../doctor/checks.js';
 
-interface DoctorFlags {
+interface DoctorFlags extends ConnectionFlags {
   entity: string[];
   live?: boolean;
   timeout: string;
@@ -14,8 +15,6 @@ interface DoctorFlags {
   apiBase?: string;
   secret?: string;
   provider?: string;
-  connectionString?: string;
-  namespace?: string;
 }
 
 /** Every setting with its source and masked value, then each check; exit 1 when a check failed. */
@@ -47,7 +46,7 @@ export async function runDoctor(ctx: Context, input: { entities: string[]; live:
 
 /** `switchyard doctor`: what switchyard would use, where it came from, and whether it works. */
 export function doctorCommand(rt: Runtime): Command {
-  return new Command('doctor')
+  return withConnectionOptions(new Command('doctor')
     .description('show every setting with its source (secrets masked) and check that each one works')
     .option('--entity <name>', 'a queue or topic/subscriptions/name that must exist (repeatable)', collect, [])
     .option('--live', 'also call the Stripe API with a live key (a read only)')
@@ -55,9 +54,7 @@ export function doctorCommand(rt: Runtime): Command {
     .option('--api-key <key>', 'Stripe key (STRIPE_API_KEY)')
     .option('--api-base <url>', 'Stripe API base (STRIPE_API_BASE)')
     .option('--secret <secret>', 'webhook secret (SWITCHYARD_WEBHOOK_SECRET)')
-    .option('--provider <provider>', 'the provider the webhook secret is for')
-    .option('--connection-string <cs>', 'Service Bus connection string (SERVICEBUS_CONNECTION_STRING)')
-    .option('--namespace <host>', 'Service Bus namespace, with Azure AD sign-in')
+    .option('--provider <provider>', 'the provider the webhook secret is for'))
     .addHelpText('after', '\nExit codes: 0 all is well (unset settings are skipped), 1 a check failed, 2 bad flags.')
     .action(async (flags: DoctorFlags, command: Command) => {
       const ctx = createContext(rt, command, {
@@ -65,8 +62,7 @@ export function doctorCommand(rt: Runtime): Command {
         stripeApiBase: flags.apiBase,
         webhookSecret: flags.secret,
         webhookProvider: flags.provider,
-        serviceBusConnectionString: flags.connectionString,
-        serviceBusNamespace: flags.namespace,
+        ...connectionSettings(flags),
       });
       await runDoctor(ctx, { entities: flags.entity, live: flags.live === true, timeoutMs: parseDuration(flags.timeout, '--timeout') });
     });

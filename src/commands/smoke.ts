@@ -3,8 +3,9 @@ import { createContext } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration, parseList } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
+import { connectionSettings, withConnectionOptions, type ConnectionFlags } from './queue/options.js';
 
-interface SmokeFlags {
+interface SmokeFlags extends ConnectionFlags {
   only?: string;
   require?: string;
   report?: string;
@@ -14,15 +15,13 @@ interface SmokeFlags {
   apiKey?: string;
   apiBase?: string;
   secret?: string;
-  connectionString?: string;
-  namespace?: string;
 }
 
 const ALL = ['stripe', 'webhooks', 'servicebus'] as const;
 
 /** `switchyard smoke`: a CI check against sandbox keys with a machine-readable report. */
 export function smokeCommand(rt: Runtime): Command {
-  return new Command('smoke')
+  return withConnectionOptions(new Command('smoke')
     .description('check Stripe (test mode), webhook signing and Service Bus end to end, for CI')
     .option('--only <checks>', 'comma-separated: stripe,webhooks,servicebus (default all)')
     .option('--require <what>', "'all': a skipped check (its settings absent) counts as a failure")
@@ -32,9 +31,7 @@ export function smokeCommand(rt: Runtime): Command {
     .option('--webhook-url <url>', 'also send a signed event to this deployed endpoint and require a 2xx (SWITCHYARD_WEBHOOK_URL)')
     .option('--secret <secret>', 'webhook secret for --webhook-url (SWITCHYARD_WEBHOOK_SECRET)')
     .option('--api-key <key>', 'Stripe test key (STRIPE_API_KEY)')
-    .option('--api-base <url>', 'Stripe API base (STRIPE_API_BASE)')
-    .option('--connection-string <cs>', 'Service Bus connection string (SERVICEBUS_CONNECTION_STRING)')
-    .option('--namespace <host>', 'Service Bus namespace, with Azure AD sign-in')
+    .option('--api-base <url>', 'Stripe API base (STRIPE_API_BASE)'))
     .addHelpText('after', '\nExit codes: 0 every check passed or was skipped, 1 a check failed, 2 bad flags or settings.')
     .action(async (flags: SmokeFlags, command: Command) => {
       const ctx = createContext(rt, command, {
@@ -42,8 +39,7 @@ export function smokeCommand(rt: Runtime): Command {
         stripeApiBase: flags.apiBase,
         webhookSecret: flags.secret,
         webhookUrl: flags.webhookUrl,
-        serviceBusConnectionString: flags.connectionString,
-        serviceBusNamespace: flags.namespace,
+        ...connectionSettings(flags),
       });
       const only = flags.only ? parseList(flags.only) : [...ALL];
       const unknown = only.filter((name) => !(ALL as readonly string[]).includes(name));

@@ -88,6 +88,12 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
     case 'MessageSizeExceeded':
       return new UsageError(`a message is too large for ${where}`, { hint: 'the link limits message size; shrink the body', cause: error });
   }
+  if (/requires sessions|sessionful|session-enabled/i.test(message) && scope.operation !== 'send') {
+    return new UsageError(`${where} requires sessions, which switchyard cannot ${scope.operation} from yet`, {
+      hint: 'peek works on session-enabled entities; to move their messages use a session-aware consumer',
+      cause: error,
+    });
+  }
   if (e.name === 'ServiceBusError' || e.name === 'MessagingError' || (e.code && TRANSIENT_CODES.has(e.code))) {
     return new UnavailableError(`Service Bus ${scope.operation} on ${where} failed: ${message}`, {
       hint: e.code === 'ServiceBusy' || e.code === 'QuotaExceeded'

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import {
   ServiceBusClient,
   type ServiceBusClientOptions,
-  type ServiceBusMessage,
   type ServiceBusMessageBatch,
   type ServiceBusReceivedMessage,
   type ServiceBusReceiver,
@@ -12,9 +11,9 @@ import {
 } from '@azure/service-bus';
 import { UsageError } from '../../core/errors.js';
 import { entityPath } from './entity.js';
-import { DEAD_LETTER_PROPERTIES, encodeBody, encodeValue, idText } from './message-codec.js';
+import { encodeValue, idText } from './message-codec.js';
+import { toQueueMessage, toSdkMessage } from './service-bus-convert.js';
 import type {
-  BodyType,
   EntityRef,
   LockedMessage,
   LockedReceiver,
@@ -30,7 +29,8 @@ import type {
 import { mapServiceBusError, type ErrorScope } from './service-bus-errors.js';
 
 /*
- * The only file that imports @azure/service-bus; index.ts loads it with a dynamic import().
+ * The only file that loads @azure/service-bus (service-bus-convert.ts uses its types only); index.ts imports this
+ * file with a dynamic import(), so nothing loads the SDK before a queue command runs.
  *
  * Retries: one layer, the SDK's own (retryOptions below); switchyard adds none on top. The SDK's defaults
  * (3 retries, 30 s apart, 60 s per attempt) make an unreachable namespace take minutes, so they are tightened:
@@ -40,8 +40,6 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_RETRIES = 2;
 
 // Long is what the SDK takes for sequence numbers; load the very copy the SDK itself resolves.
-/** The SDK's raw-AMQP message type (declared in @azure/core-amqp, reached through the SDK's own types). */
-type AmqpAnnotatedMessage = ServiceBusReceivedMessage['_rawAmqpMessage'];
 type SdkLong = NonNullable<PeekMessagesOptions['fromSequenceNumber']>;
 const LongClass = createRequire(createRequire(import.meta.url).resolve('@azure/service-bus'))('long') as {
   fromString(text: string): SdkLong;
@@ -269,73 +267,4 @@ class SdkSender implements QueueSender {
   async close(): Promise<void> {
     await this.sender.close().catch(() => {});
   }
-}
-
-/** An SDK message in the on-disk shape. */
-export function toQueueMessage(m: ServiceBusReceivedMessage): QueueMessage {
-  const bodyType: BodyType = m._rawAmqpMessage?.bodyType ?? 'data';
-  const body = encodeBody(m.body, bodyType);
-  const properties: Record<string, unknown> = { ...(m.applicationProperties ?? {}) };
-  for (const key of DEAD_LETTER_PROPERTIES) delete properties[key];
-  const text = (v: string | undefined) => v ?? null;
-  return {
-    messageId: encodeValue(m.messageId ?? null),
-    body: body.body,
-    ...(body.bodyType ? { bodyType: body.bodyType } : {}),
-    contentType: text(m.contentType),
-    correlationId: encodeValue(m.correlationId ?? null),
-    subject: text(m.subject),
-    sessionId: text(m.sessionId),
-    replyTo: text(m.replyTo),
-    replyToSessionId: text(m.replyToSessionId),
-    to: text(m.to),
-    partitionKey: text(m.partitionKey),
-    timeToLive: m.timeToLive ?? null,
-    applicationProperties: encodeValue(properties) as Record<string, never>,
-    sequenceNumber: m.sequenceNumber === undefined ? null : m.sequenceNumber.toString(),
-    enqueuedTimeUtc: m.enqueuedTimeUtc ? m.enqueuedTimeUtc.toISOString() : null,
-    deliveryCount: m.deliveryCount ?? null,
-    deadLetterReason: text(m.deadLetterReason),
-    deadLetterErrorDescription: text(m.deadLetterErrorDescription),
-    deadLetterSource: text(m.deadLetterSource),
-  };
-}
-
-/** An outgoing message as the SDK sends it; non-data bodies go as raw AMQP so their section type is kept. */
-export function toSdkMessage(m: OutgoingMessage): ServiceBusMessage | AmqpAnnotatedMessage {
-  const props = m.applicationProperties as ServiceBusMessage['applicationProperties'];
-  if (m.bodyType === 'value' || m.bodyType === 'sequence') {
-    const annotated: AmqpAnnotatedMessage = {
-      body: m.body,
-      bodyType: m.bodyType,
-      header: m.timeToLive ? { timeToLive: m.timeToLive } : {},
-      properties: {
-        messageId: m.messageId as string | undefined,
-        correlationId: m.correlationId as string | undefined,
-        contentType: m.contentType,
-        subject: m.subject,
-        groupId: m.sessionId,
-        replyTo: m.replyTo,
-        replyToGroupId: m.replyToSessionId,
-        to: m.to,
-      },
-    };
-    // An empty section would come back as {} where the original had none: leave absent things absent.
-    if (props && Object.keys(props).length) annotated.applicationProperties = props;
-    if (m.partitionKey) annotated.messageAnnotations = { 'x-opt-partition-key': m.partitionKey };
-    return annotated;
-  }
-  const out: ServiceBusMessage = { body: m.body };
-  if (m.messageId !== undefined) out.messageId = m.messageId;
-  if (m.correlationId !== undefined) out.correlationId = m.correlationId;
-  if (m.contentType !== undefined) out.contentType = m.contentType;
-  if (m.subject !== undefined) out.subject = m.subject;
-  if (m.sessionId !== undefined) out.sessionId = m.sessionId;
-  if (m.replyTo !== undefined) out.replyTo = m.replyTo;
-  if (m.replyToSessionId !== undefined) out.replyToSessionId = m.replyToSessionId;
-  if (m.to !== undefined) out.to = m.to;
-  if (m.partitionKey !== undefined) out.partitionKey = m.partitionKey;
-  if (m.timeToLive !== undefined) out.timeToLive = m.timeToLive;
-  if (props && Object.keys(props).length) out.applicationProperties = props;
-  return out;
 }

@@ -7,9 +7,9 @@ import {
   encodeValue,
   fit,
   idText,
-  parseMessageLine,
   toOutgoing,
 } from '../../../../src/adapters/queue/message-codec.js';
+import { parseMessageLine } from '../../../../src/adapters/queue/message-schema.js';
 import { UsageError } from '../../../../src/core/errors.js';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');

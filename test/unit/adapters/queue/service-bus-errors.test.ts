@@ -51,6 +51,13 @@ describe('mapServiceBusError', () => {
     expect(mapped.hint).toMatch(/UseDevelopmentEmulator/);
   });
 
+  it('says that session-enabled entities cannot be received from (usage, not a retryable failure)', () => {
+    const error = new ServiceBusError('It is not possible for an entity that requires sessions to create a non-sessionful message receiver.', 'GeneralError');
+    const mapped = mapServiceBusError(error, scope) as UsageError;
+    expect(mapped).toBeInstanceOf(UsageError);
+    expect(mapped.hint).toMatch(/peek works/);
+  });
+
   it('points at the host name when DNS does not know the namespace', () => {
     const dns = Object.assign(new Error('getaddrinfo ENOTFOUND nope.servicebus.windows.net'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' });
     const mapped = mapServiceBusError(dns, scope) as UnavailableError;

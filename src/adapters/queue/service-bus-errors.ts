@@ -88,7 +88,13 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
     case 'MessageSizeExceeded':
       return new UsageError(`a message is too large for ${where}`, { hint: 'the link limits message size; shrink the body', cause: error });
   }
-  if (/requires sessions|sessionful|session-enabled/i.test(message) && scope.operation !== 'send') {
+  if (/SessionId was not set|requires sessions|sessionful|session-enabled/i.test(message)) {
+    if (scope.operation === 'send') {
+      return new UsageError(`${where} requires sessions: every message needs a sessionId`, {
+        hint: 'set "sessionId" on each line of the file, or pass --session-id with --body',
+        cause: error,
+      });
+    }
     return new UsageError(`${where} requires sessions, which switchyard cannot ${scope.operation} from yet`, {
       hint: 'peek works on session-enabled entities; to move their messages use a session-aware consumer',
       cause: error,

@@ -56,6 +56,8 @@ describe('mapServiceBusError', () => {
     const mapped = mapServiceBusError(error, scope) as UsageError;
     expect(mapped).toBeInstanceOf(UsageError);
     expect(mapped.hint).toMatch(/peek works/);
+    const send = new ServiceBusError('The SessionId was not set on a message, and it cannot be sent to the entity.', 'GeneralError');
+    expect((mapServiceBusError(send, { ...scope, operation: 'send' }) as UsageError).hint).toMatch(/--session-id/);
   });
 
   it('points at the host name when DNS does not know the namespace', () => {

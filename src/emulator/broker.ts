@@ -36,6 +36,7 @@ export class Broker {
   private readonly container: Container;
   private readonly server: net.Server;
   private readonly connections = new Map<Connection, ConnectionState>();
+  private readonly sockets = new Set<net.Socket>();
   private readonly roles = new WeakMap<object, Role>();
   private timer?: NodeJS.Timeout;
 
@@ -76,20 +77,24 @@ export class Broker {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const sockets = [...this.connections].map(([connection, state]) => {
+    for (const connection of this.connections.keys()) {
       connection.close({ condition: 'amqp:connection:forced', description: 'The switchyard emulator is shutting down.' });
-      return new Promise<void>((resolve) => {
-        if (state.socket.destroyed) return resolve();
-        state.socket.once('close', () => resolve());
-        setTimeout(() => state.socket.destroy(), 500).unref();
-      });
-    });
-    await Promise.all(sockets);
+    }
+    const gone = [...this.sockets].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.destroyed) return resolve();
+          socket.once('close', () => resolve());
+          setTimeout(() => socket.destroy(), 500).unref();
+        }),
+    );
+    await Promise.all(gone);
     await closed;
   }
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
+    this.sockets.add(socket);
     const options = {
       id: `sy-${socket.remotePort ?? 0}-${Date.now().toString(36)}`,
       container_id: 'switchyard-emulator',
@@ -103,6 +108,7 @@ export class Broker {
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.log(`connection from ${peer}`);
     socket.on('close', () => {
+      this.sockets.delete(socket);
       this.log(`connection from ${peer} closed`);
       this.dropConnection(connection);
     });

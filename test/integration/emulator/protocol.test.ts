@@ -9,9 +9,9 @@ import { emulator } from './support.js';
 const connections: Connection[] = [];
 afterEach(() => connections.splice(0).forEach((c) => c.close()));
 
-async function connect(port: number): Promise<Connection> {
+async function connect(port: number, options: object = { username: 'local' }): Promise<Connection> {
   const container = rhea.create_container();
-  const connection = container.connect({ host: '127.0.0.1', port, reconnect: false, username: 'local' } as never);
+  const connection = container.connect({ host: '127.0.0.1', port, reconnect: false, ...options } as never);
   connections.push(connection);
   await new Promise<void>((resolve, reject) => {
     connection.once('connection_open', () => resolve());
@@ -58,6 +58,13 @@ describe('the emulator at the AMQP level', () => {
     receiver.drain_credit();
     await drained;
     expect((receiver as unknown as { credit: number }).credit).toBe(0);
+  });
+
+  it('accepts the MSSBCBS SASL mechanism uamqp clients insist on', async () => {
+    const em = await emulator();
+    const mechanisms = { MSSBCBS: () => ({ start: (done: (e: unknown, r: Buffer) => void) => done(undefined, Buffer.alloc(0)) }) };
+    const connection = await connect(em.port, { sasl_mechanisms: mechanisms });
+    expect(connection.is_open()).toBe(true);
   });
 
   it('answers CBS put-token with status-code 202 as an AMQP int, correlated to the request', async () => {

@@ -9,7 +9,8 @@ interface Tracked {
 
 /**
  * Keeps peek-lock locks alive while a command still holds messages (a slow batch in drain, the non-matching dead
- * letters resubmit holds while it scans): a lock is renewed once less than a third of its duration is left.
+ * letters resubmit holds while it scans): a lock is renewed once less than half of its duration is left, which
+ * leaves room for a slow renewal on a busy machine.
  * A lock that cannot be renewed is dropped; the broker will redeliver that message, so nothing is lost.
  */
 export class LockKeeper {
@@ -49,14 +50,14 @@ export class LockKeeper {
     this.timer.unref();
   }
 
-  /** Renews every lock that is within a third of its duration of expiring. */
+  /** Renews every lock that is within half of its duration of expiring. */
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
       const now = this.now();
       const due = [...this.tracked.values()].filter(
-        (t) => t.message.lockedUntil && t.message.lockedUntil.getTime() - now < t.durationMs / 3,
+        (t) => t.message.lockedUntil && t.message.lockedUntil.getTime() - now < t.durationMs / 2,
       );
       await settleLimit(due, 32, async (t) => {
         try {

@@ -163,7 +163,7 @@ describe('runResubmit', () => {
 
 describe('LockKeeper', () => {
   it('keeps locks alive past their duration so that a slow holder can still settle', async () => {
-    const short = await new QueueWorld().start({ lockDurationMs: 600 });
+    const short = await new QueueWorld().start({ lockDurationMs: 1_000 });
     try {
       const q = short.name();
       await send(short.client(), q, numbered(4));
@@ -175,7 +175,7 @@ describe('LockKeeper', () => {
         const kept = batch.slice(0, 2);
         const keeper = new LockKeeper(receiver);
         keeper.add(kept);
-        await new Promise((r) => setTimeout(r, 1_800));
+        await new Promise((r) => setTimeout(r, 2_600));
         keeper.stop();
         await Promise.all(kept.map((m) => receiver.complete(m)));
         // Without renewal the same wait loses the lock.

@@ -9,6 +9,7 @@ import {
   type ServiceBusSender,
   type PeekMessagesOptions,
 } from '@azure/service-bus';
+import { withCallSignal } from '../../core/abort.js';
 import { UsageError } from '../../core/errors.js';
 import { entityPath } from './entity.js';
 import { encodeValue, idText } from './message-codec.js';
@@ -106,10 +107,9 @@ class ServiceBusQueuePort implements QueuePort {
       while (left > 0 && !options.signal?.aborted) {
         let page: ServiceBusReceivedMessage[];
         try {
-          page = await receiver.peekMessages(Math.min(pageSize, left), {
-            fromSequenceNumber: LongClass.fromString(from.toString()),
-            abortSignal: options.signal,
-          });
+          page = await withCallSignal(options.signal, (abortSignal) =>
+            receiver.peekMessages(Math.min(pageSize, left), { fromSequenceNumber: LongClass.fromString(from.toString()), abortSignal }),
+          );
         } catch (error) {
           throw mapServiceBusError(error, scope);
         }
@@ -181,7 +181,7 @@ class SdkLockedReceiver implements LockedReceiver {
 
   async receive(max: number, options: ReceiveOptions): Promise<LockedMessage[]> {
     const batch = await this.call('receive', () =>
-      this.receiver.receiveMessages(max, { maxWaitTimeInMs: options.maxWaitMs, abortSignal: options.signal }),
+      withCallSignal(options.signal, (abortSignal) => this.receiver.receiveMessages(max, { maxWaitTimeInMs: options.maxWaitMs, abortSignal })),
     );
     return batch.map((m) => {
       const locked: LockedMessage = { message: toQueueMessage(m), lockedUntil: m.lockedUntilUtc ?? null };

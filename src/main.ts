@@ -21,6 +21,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `switchyard … | head` closes the pipe early: the reader has what it wanted. The command still finishes (a drain
+  // must complete what it wrote to its file), its further output goes nowhere, and no stack trace is printed.
+  const ignoreClosedPipe = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   const code = await runCli(process.argv.slice(2), processRuntime(interrupt.signal));
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exitCode = code;

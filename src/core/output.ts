@@ -101,7 +101,9 @@ export class Output {
 
   /** A spinner on stderr, or a no-op unless stderr is a TTY and neither --json, --quiet nor CI is set. */
   spinner(text: string): Spinner {
-    const enabled = this.stderrIsTTY && !this.json && !this.quiet && !envFlag(this.rt.env, 'CI');
+    // A terminal that reports no width (a pty nobody sized) makes ora redraw forever, so it gets no spinner either.
+    const sized = (this.rt.stderr.columns ?? 0) > 0;
+    const enabled = this.stderrIsTTY && sized && !this.json && !this.quiet && !envFlag(this.rt.env, 'CI');
     return createSpinner(text, enabled ? this.rt.stderr : undefined);
   }
 }

@@ -23,15 +23,15 @@ export interface FakeRuntime extends Runtime {
 }
 
 /** A runtime with captured streams, for calling commands and runCli in-process. */
-export function fakeRuntime(options: { tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {}): FakeRuntime {
+export function fakeRuntime(options: { tty?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; columns?: number } = {}): FakeRuntime {
   const controller = new AbortController();
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = options.tty ?? false;
   stdin.end();
   return {
     stdin,
-    stdout: new Capture(options.tty ?? false),
-    stderr: new Capture(options.tty ?? false),
+    stdout: new Capture(options.tty ?? false, options.columns),
+    stderr: new Capture(options.tty ?? false, options.columns),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     signal: controller.signal,

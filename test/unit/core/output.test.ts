@@ -67,6 +67,8 @@ describe('Output', () => {
       [fakeRuntime(), {}],
       [fakeRuntime({ tty: true, env: { CI: 'true' } }), {}],
       [fakeRuntime({ tty: true }), { json: true }],
+      // A pty nobody sized: ora would redraw forever.
+      [fakeRuntime({ tty: true, columns: 0 }), {}],
     ] as const) {
       const spinner = new Output(rt, flags).spinner('working');
       spinner.text('still working');

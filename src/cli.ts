@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
-import { Chalk } from 'chalk';
 import { ExitCode, SwitchyardError, isSwitchyardError } from './core/errors.js';
 import { colorLevel } from './core/output.js';
+import { createStyle, preloadColor } from './core/style.js';
 import type { Runtime } from './core/runtime.js';
 import { buildProgram } from './program.js';
 
@@ -65,7 +65,7 @@ function report(rt: Runtime, rendered: Rendered, json: boolean, color: boolean |
   if (json) {
     rt.stderr.write(JSON.stringify({ error: { ...rendered.error, hint: rendered.error.hint ?? null } }) + '\n');
   } else {
-    const c = new Chalk({ level: colorLevel(rt.env, rt.stderr.isTTY, color) });
+    const c = createStyle(colorLevel(rt.env, rt.stderr.isTTY, color));
     rt.stderr.write(`${c.red('error:')} ${joinLine(rendered.error.message, rendered.error.hint)}\n`);
   }
   if (rendered.detail) rt.stderr.write(rendered.detail + '\n');
@@ -90,6 +90,7 @@ export async function runCli(
   const json = argv.includes('--json');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const color = argv.includes('--no-color') ? false : undefined;
+  if (colorLevel(rt.env, rt.stdout.isTTY, color) > 0 || colorLevel(rt.env, rt.stderr.isTTY, color) > 0) await preloadColor();
   const program = await build(rt, argv);
   // Subcommands were built before this point, so the override must reach every one of them: otherwise commander
   // exits the process itself (code 1) for a subcommand's unknown flag.

@@ -1,6 +1,6 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import { envFlag, type Runtime } from './runtime.js';
 import { createSpinner, type Spinner } from './spinner.js';
+import { createStyle, type Style } from './style.js';
 
 /** Global output flags every command accepts. */
 export interface OutputFlags {
@@ -34,9 +34,9 @@ export class Output {
   readonly quiet: boolean;
   readonly verbose: boolean;
   /** Styles for stdout text. */
-  readonly color: ChalkInstance;
+  readonly color: Style;
   /** Styles for stderr text. */
-  readonly errColor: ChalkInstance;
+  readonly errColor: Style;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
 
@@ -49,8 +49,8 @@ export class Output {
     this.verbose = flags.verbose === true && !this.quiet;
     this.stdoutIsTTY = rt.stdout.isTTY === true;
     this.stderrIsTTY = rt.stderr.isTTY === true;
-    this.color = new Chalk({ level: colorLevel(rt.env, this.stdoutIsTTY, flags.color) });
-    this.errColor = new Chalk({ level: colorLevel(rt.env, this.stderrIsTTY, flags.color) });
+    this.color = createStyle(colorLevel(rt.env, this.stdoutIsTTY, flags.color));
+    this.errColor = createStyle(colorLevel(rt.env, this.stderrIsTTY, flags.color));
   }
 
   /** Terminal width for fitting previews; 100 when not a terminal. */

@@ -1,4 +1,4 @@
-import type { ChalkInstance } from 'chalk';
+import type { Style } from '../core/style.js';
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
 import type { ListenerEventRecord, ReceivedEvent } from './types.js';
 
@@ -9,7 +9,7 @@ function clock(iso: string): string {
 }
 
 /** `12:00:01  --> payment_intent.succeeded [evt_…] verified`, or the answer and why for a refused request. */
-export function arrivalLine(event: ReceivedEvent, c: ChalkInstance): string {
+export function arrivalLine(event: ReceivedEvent, c: Style): string {
   const at = c.dim(clock(event.receivedAt));
   if (event.status >= 400) {
     const what = event.type ? `${event.type} [${event.id ?? '-'}]` : `${event.method} ${event.path}`;
@@ -25,7 +25,7 @@ export function arrivalLine(event: ReceivedEvent, c: ChalkInstance): string {
 }
 
 /** `12:00:01  <-- [200] POST http://localhost:3000/hook [evt_…] 12 ms`. */
-export function forwardLine(event: ReceivedEvent, outcome: DeliveryOutcome, c: ChalkInstance): string {
+export function forwardLine(event: ReceivedEvent, outcome: DeliveryOutcome, c: Style): string {
   const at = c.dim(clock(new Date().toISOString()));
   // A queue has no HTTP status: it either took the message or did not.
   const status =

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { colorLevel, Output } from '../../../src/core/output.js';
+import { createStyle, preloadColor } from '../../../src/core/style.js';
 import { fakeRuntime } from '../../support/fake-runtime.js';
 
 const ESC = '\u001b[';
+
+beforeAll(preloadColor);
 
 describe('colorLevel', () => {
   it('is on for a terminal and off when piped', () => {
@@ -76,5 +79,17 @@ describe('Output', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(rt.stderr.text).toBe('');
     }
+  });
+});
+
+describe('createStyle', () => {
+  it('leaves text alone at level 0, through chained styles, joining arguments as chalk does', () => {
+    const plain = createStyle(0);
+    expect(plain.bold.red('a', 'b')).toBe('a b');
+    expect(plain.dim(`x${plain.green('y')}`)).toBe('xy');
+    expect(plain.level).toBe(0);
+  });
+  it('styles with chalk at a positive level', () => {
+    expect(createStyle(1).red('x')).toBe(`${ESC}31mx${ESC}39m`);
   });
 });

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { importEsm } from './esm-import.js';
 import type { Output } from './output.js';
 import { envFlag, type Runtime } from './runtime.js';
 
@@ -28,7 +29,7 @@ export class Prompter {
     if (!this.interactive) {
       throw new UsageError(`missing ${flag}`, { hint: `pass ${flag} (there is no terminal to ask on)` });
     }
-    const { input } = await import('@inquirer/prompts');
+    const { input } = await importEsm<typeof import('@inquirer/prompts')>('@inquirer/prompts');
     return input({ message, validate: validate ?? ((v) => (v.trim() ? true : 'a value is required')) });
   }
 
@@ -41,7 +42,7 @@ export class Prompter {
     if (!this.interactive) {
       throw new UsageError(`${action} needs confirmation`, { hint: 'pass --yes to confirm without a terminal' });
     }
-    const { confirm } = await import('@inquirer/prompts');
+    const { confirm } = await importEsm<typeof import('@inquirer/prompts')>('@inquirer/prompts');
     return confirm({ message, default: false });
   }
 }

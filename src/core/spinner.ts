@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { importEsm } from './esm-import.js';
 
 /** What commands may do with a spinner; the no-op one lets them call it unconditionally. */
 export interface Spinner {
@@ -19,7 +20,7 @@ export function createSpinner(initial: string, stream: Writable | undefined): Sp
   let current = initial;
   let done: { kind: 'succeed' | 'fail' | 'stop'; text?: string } | undefined;
   let real: import('ora').Ora | undefined;
-  void import('ora').then(({ default: ora }) => {
+  void importEsm<typeof import('ora')>('ora').then(({ default: ora }) => {
     if (done) return;
     real = ora({ text: current, stream: stream as NodeJS.WriteStream, discardStdin: false }).start();
   });

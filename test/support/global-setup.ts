@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Black-box tests spawn the built CLI; `npm test` builds first, this covers a bare `npx vitest`. */
 export default function setup(): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  if (!existsSync(`${root}/dist/cli/main.js`)) {
+  if (!existsSync(`${root}/dist/cli/main.cjs`)) {
     execFileSync('npm', ['run', 'bundle'], { cwd: root, stdio: 'inherit' });
   }
 }

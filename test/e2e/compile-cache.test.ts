@@ -1,0 +1,47 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'switchyard-cache-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const FIXTURE = 'fixtures/webhooks/stripe/charge.refunded.json';
+const SECRET = 'whsec_switchyardFixtureTestOnly7f3a9c2e1b';
+const verify = (env: Record<string, string>) => runCli(['webhooks', 'verify', FIXTURE, '--secret', SECRET, '--ignore-time'], { env });
+
+describe('the start-up code cache', () => {
+  it('is written on the first run and used by the next, with the same result', async () => {
+    const dir = join(root, 'fresh');
+    const first = await verify({ SWITCHYARD_CACHE_DIR: dir });
+    const files = readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^main-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8$/)]);
+    const second = await verify({ SWITCHYARD_CACHE_DIR: dir });
+    expect(second).toEqual(first);
+    expect(second.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(files);
+  });
+
+  it('survives a corrupt cache file and replaces it', async () => {
+    const dir = join(root, 'corrupt');
+    await verify({ SWITCHYARD_CACHE_DIR: dir });
+    const [file] = readdirSync(dir);
+    writeFileSync(join(dir, file!), 'not a V8 code cache');
+    const result = await verify({ SWITCHYARD_CACHE_DIR: dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('runs without a cache where it cannot write one, and when told not to use one', async () => {
+    // A file where the cache directory would go: mkdir fails, as on a read-only home.
+    const locked = join(root, 'locked');
+    writeFileSync(locked, 'not a directory');
+    const unwritable = await verify({ SWITCHYARD_CACHE_DIR: join(locked, 'cache') });
+    expect(unwritable.code).toBe(0);
+    expect(unwritable.stderr).toBe('');
+    const off = join(root, 'off');
+    const disabled = await verify({ SWITCHYARD_CACHE_DIR: off, SWITCHYARD_NO_COMPILE_CACHE: '1' });
+    expect(disabled.code).toBe(0);
+    expect(() => readdirSync(off)).toThrow();
+  });
+});

@@ -11,6 +11,7 @@ interface ResubmitFlags extends ConnectionFlags {
   idleTimeout: string;
   dryRun?: boolean;
   yes?: boolean;
+  newMessageId?: boolean;
 }
 
 /** `switchyard queue resubmit <entity>`: dead letters back to work, each completed only after its copy was accepted. */
@@ -25,6 +26,7 @@ export function resubmitCommand(rt: Runtime): Command {
       .option('--where <k=v>', 'only dead letters with this application property value; repeatable', collect, [])
       .option('--journal <file>', 'append each resubmitted sequence number and target to this file (flushed per batch)')
       .option('--idle-timeout <duration>', 'stop when no dead letter arrives for this long', '3s')
+      .option('--new-message-id', 'give each copy a fresh messageId (the original is kept in the switchyard-original-message-id property); needed when the target has duplicate detection on')
       .option('--dry-run', 'only peek and report what would be resubmitted')
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
   )
@@ -54,6 +56,7 @@ export function resubmitCommand(rt: Runtime): Command {
         idleTimeoutMs: parseDuration(opts.idleTimeout, '--idle-timeout'),
         dryRun: opts.dryRun === true,
         yes: opts.yes === true,
+        newMessageId: opts.newMessageId === true,
       };
       const ctx = createContext(rt, cmd, connectionSettings(opts));
       await runResubmit(ctx, input);

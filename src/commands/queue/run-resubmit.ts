@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { idText, toOutgoing } from '../../adapters/queue/message-codec.js';
@@ -23,6 +24,8 @@ import { plural, portFor, settleLimit } from './shared.js';
 export const RESUBMIT_COUNT = 'switchyard-resubmit-count';
 /** Non-matching dead letters held (locked) at most while scanning; beyond that the scan stops. */
 export const HOLD_LIMIT = 20_000;
+/** Where a copy made with --new-message-id keeps the dead letter's own messageId. */
+export const ORIGINAL_MESSAGE_ID = 'switchyard-original-message-id';
 
 export interface ResubmitInput extends Filters {
   /** Whose dead-letter queue is read. */
@@ -37,6 +40,8 @@ export interface ResubmitInput extends Filters {
   journal?: string;
   idleTimeoutMs?: number;
   batchSize?: number;
+  /** Give each copy a fresh messageId (the original kept in ORIGINAL_MESSAGE_ID), for targets with duplicate detection. */
+  newMessageId?: boolean;
   port?: QueuePort;
 }
 
@@ -91,7 +96,7 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     try {
       const receiver = await port.openReceiver(source);
       try {
-        await scan(ctx, input, { receiver, sender, journal, target, match, state });
+        await scan(ctx, input, { receiver, sender, journal, target, match, state, newMessageId: input.newMessageId === true });
       } finally {
         await receiver.close();
       }
@@ -120,6 +125,7 @@ interface ScanDeps {
   target: string;
   match: (m: QueueMessage) => boolean;
   state: RunState;
+  newMessageId: boolean;
 }
 
 async function scan(ctx: Context, input: ResubmitInput, deps: ScanDeps): Promise<void> {
@@ -173,11 +179,11 @@ async function scan(ctx: Context, input: ResubmitInput, deps: ScanDeps): Promise
 /** Sends the copies; only what the target accepted is journaled and completed. A failure stops the run. */
 async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Set<string>): Promise<void> {
   if (chosen.length === 0) return;
-  const { receiver, sender, journal, target, state } = deps;
+  const { receiver, sender, journal, target, state, newMessageId } = deps;
   let accepted = 0;
   let failure: unknown;
   try {
-    await sender.send(chosen.map((m) => copyOf(m.message)), (n) => (accepted = n));
+    await sender.send(chosen.map((m) => copyOf(m.message, newMessageId)), (n) => (accepted = n));
   } catch (error) {
     failure = error;
   }
@@ -208,12 +214,20 @@ async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Se
   }
 }
 
-/** The copy: the sender's fields and application properties, no dead-letter fields, the resubmit count + 1. */
-export function copyOf(message: QueueMessage): OutgoingMessage {
+/**
+ * The copy: the sender's fields and application properties, no dead-letter fields, the resubmit count + 1. With
+ * `newMessageId` the copy gets a fresh id and keeps the original in ORIGINAL_MESSAGE_ID: a target with duplicate
+ * detection silently drops a copy whose messageId it saw within its window, and the dead letter would be lost.
+ */
+export function copyOf(message: QueueMessage, newMessageId = false): OutgoingMessage {
   const copy = toOutgoing(message);
   const previous = message.applicationProperties[RESUBMIT_COUNT];
   const count = typeof previous === 'number' ? previous : Number(previous) || 0;
   copy.applicationProperties = { ...(copy.applicationProperties ?? {}), [RESUBMIT_COUNT]: count + 1 };
+  if (newMessageId) {
+    copy.applicationProperties[ORIGINAL_MESSAGE_ID] = idText(message.messageId);
+    copy.messageId = randomUUID();
+  }
   return copy;
 }
 

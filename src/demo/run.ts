@@ -28,6 +28,7 @@ const EVENTS = [
 /** The consumer's bug: it cannot handle these types (yet). */
 const BROKEN = new Set(['payment_intent.payment_failed', 'charge.refunded']);
 const FIXED_TYPE = 'payment_intent.payment_failed';
+const MAX_DELIVERY_COUNT = 2;
 
 /**
  * `switchyard demo`: a webhook-to-queue pipeline on this machine, start to finish, with nothing to configure.
@@ -46,7 +47,7 @@ export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-demo-'));
   const http = createNodeHttpSink();
   try {
-    emulator = await startEmulator({ port: 0, config: { queues: [{ name: QUEUE, maxDeliveryCount: 2, lockDuration: '10s' }] } });
+    emulator = await startEmulator({ port: 0, config: { queues: [{ name: QUEUE, maxDeliveryCount: MAX_DELIVERY_COUNT, lockDuration: '10s' }] } });
     port = await createQueuePort({ connectionString: emulator.connectionString }, { timeoutMs: 10_000, maxRetries: 1 });
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     listener = await startListener({ port: 0, secret, provider: 'stripe', sinks: [new QueueSink(port, QUEUE)] });
@@ -70,7 +71,7 @@ export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
     await allForwarded;
     proved(`${EVENTS.length} signed Stripe events were verified by the listener and forwarded to queue ${QUEUE}`);
 
-    const first = await consume(port, QUEUE, (type) => BROKEN.has(type), { idleMs: 1500, signal: ctx.signal });
+    const first = await consume(port, QUEUE, (type) => BROKEN.has(type), { expected: EVENTS.length, maxDeliveryCount: MAX_DELIVERY_COUNT, idleMs: 5000, signal: ctx.signal });
     const dead = EVENTS.filter((t) => BROKEN.has(t)).length;
     out.line(c.dim(`(a consumer that cannot handle ${[...BROKEN].join(' or ')} reads ${QUEUE})`));
     proved(`the consumer completed ${first.completed} events; ${dead} failed twice each and the broker dead-lettered them (MaxDeliveryCountExceeded)`);
@@ -85,13 +86,18 @@ export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
 
     out.line(c.dim(`(the consumer is fixed for ${FIXED_TYPE})`));
     command(`queue resubmit ${QUEUE} --where type=${FIXED_TYPE} --yes`);
-    const resubmitted = await runResubmit(ctx, { entity: { name: QUEUE, dlq: false }, where: [['type', FIXED_TYPE]], yes: true, port, idleTimeoutMs: 1000 });
-    const second = await consume(port, QUEUE, (type) => BROKEN.has(type) && type !== FIXED_TYPE, { idleMs: 1500, signal: ctx.signal });
+    const resubmitted = await runResubmit(ctx, { entity: { name: QUEUE, dlq: false }, where: [['type', FIXED_TYPE]], yes: true, port, idleTimeoutMs: 500 });
+    const second = await consume(port, QUEUE, (type) => BROKEN.has(type) && type !== FIXED_TYPE, {
+      expected: resubmitted.resubmitted,
+      maxDeliveryCount: MAX_DELIVERY_COUNT,
+      idleMs: 5000,
+      signal: ctx.signal,
+    });
     proved(`resubmit moved ${resubmitted.resubmitted} dead letters back (only the matching ones; ${resubmitted.skipped} stayed) and the fixed consumer completed ${second.completed}`);
 
     const archive = join(dir, `${QUEUE}-dead-letters.ndjson`);
     command(`queue drain ${QUEUE} --dlq --out ${archive} --yes`);
-    const drained = await runDrain(ctx, { entity: { name: QUEUE, dlq: true }, out: archive, yes: true, port, idleTimeoutMs: 1000 });
+    const drained = await runDrain(ctx, { entity: { name: QUEUE, dlq: true }, out: archive, yes: true, port, idleTimeoutMs: 500 });
     const lines = (await readFile(archive, 'utf8')).split('\n').filter(Boolean).length;
     proved(`drain archived the last ${drained.drained} dead letter${drained.drained === 1 ? '' : 's'} to a file (${lines} NDJSON line${lines === 1 ? '' : 's'}, flushed before each was completed)`);
   } finally {

@@ -38,20 +38,9 @@ export interface EventSink {
 }
 
 /** One `--json` line: what was received, its verification, and every delivery with status and latency. */
-export interface ListenerEventRecord {
-  receivedAt: string;
-  method: string;
-  path: string;
-  status: number;
+export interface ListenerEventRecord extends Omit<ReceivedEvent, 'seq' | 'headers' | 'body'> {
+  /** Size of the body. */
   bytes: number;
-  provider: Provider | null;
-  type: string | null;
-  id: string | null;
-  verified: boolean;
-  reason: string | null;
-  duplicate: boolean;
-  skipped: boolean;
-  recorded: string | null;
   forwards: DeliveryOutcome[];
 }
 

@@ -1,4 +1,4 @@
-import { BreakerRegistry, deliver } from '../adapters/http/deliver.js';
+import { BreakerRegistry, deliver, type DeliveryOutcome } from '../adapters/http/deliver.js';
 import type { HttpSinkPort } from '../adapters/http/http-sink.js';
 import { createNodeHttpSink } from '../adapters/http/node-http-sink.js';
 import type { Provider } from '../adapters/webhooks/scheme.js';
@@ -27,7 +27,7 @@ export interface ReplayOptions {
 }
 
 /** How one fixture went: one `replay` line or NDJSON record. */
-export interface ReplayResult {
+export interface ReplayResult extends DeliveryOutcome {
   file: string;
   provider: Provider | null;
   type: string | null;
@@ -35,13 +35,6 @@ export interface ReplayResult {
   skipped: boolean;
   resigned: boolean;
   unsigned: boolean;
-  url: string;
-  status: number | null;
-  ok: boolean;
-  latencyMs: number | null;
-  attempts: number;
-  error: string | null;
-  responseBody?: string;
 }
 
 export interface ReplaySummary {

@@ -8,5 +8,6 @@ export default defineConfig({
     // Integration tests start real servers and brokers; two cores cannot run many at once without starving timers.
     maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

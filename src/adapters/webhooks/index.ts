@@ -54,9 +54,16 @@ export function parseProvider(value: string, allowAuto: boolean): Provider | 'au
 }
 
 function lowerKeys(headers: Headers): Headers {
-  const out: Headers = {};
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  return out;
+  // Node lower-cases incoming header names already; copy only for a caller that passed other casing (this runs
+  // for every request the listener verifies).
+  for (const k in headers) {
+    if (/[A-Z]/.test(k)) {
+      const out: Headers = {};
+      for (const [name, v] of Object.entries(headers)) out[name.toLowerCase()] = v;
+      return out;
+    }
+  }
+  return headers;
 }
 
 /** The provider whose signature headers are present (--provider auto), else the one other headers point to. */

@@ -71,13 +71,6 @@ function report(rt: Runtime, rendered: Rendered, json: boolean, color: boolean |
   if (rendered.detail) rt.stderr.write(rendered.detail + '\n');
 }
 
-function flush(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (!(stream as NodeJS.WriteStream).writableNeedDrain) return resolve();
-    stream.once('drain', () => resolve());
-  });
-}
-
 /**
  * Parses argv, runs the command and turns whatever it threw into the documented exit code and one line on stderr.
  * Returns the exit code; only src/main.ts applies it to the process. `build` lets tests run a program of their own.

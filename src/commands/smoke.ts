@@ -3,6 +3,7 @@ import { createContext } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration, parseList } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
+import { CHECK_NAMES, type CheckName } from '../smoke/types.js';
 import { connectionSettings, withConnectionOptions, type ConnectionFlags } from './queue/options.js';
 
 interface SmokeFlags extends ConnectionFlags {
@@ -16,8 +17,6 @@ interface SmokeFlags extends ConnectionFlags {
   apiBase?: string;
   secret?: string;
 }
-
-const ALL = ['stripe', 'webhooks', 'servicebus'] as const;
 
 /** `switchyard smoke`: a CI check against sandbox keys with a machine-readable report. */
 export function smokeCommand(rt: Runtime): Command {
@@ -41,13 +40,13 @@ export function smokeCommand(rt: Runtime): Command {
         webhookUrl: flags.webhookUrl,
         ...connectionSettings(flags),
       });
-      const only = flags.only ? parseList(flags.only) : [...ALL];
-      const unknown = only.filter((name) => !(ALL as readonly string[]).includes(name));
+      const only = flags.only ? parseList(flags.only) : [...CHECK_NAMES];
+      const unknown = only.filter((name) => !(CHECK_NAMES as readonly string[]).includes(name));
       if (unknown.length) throw new UsageError(`unknown check "${unknown.join(', ')}" in --only`, { hint: 'choose from stripe, webhooks, servicebus' });
       if (flags.require !== undefined && flags.require !== 'all') throw new UsageError(`invalid --require "${flags.require}"`, { hint: "the only value is 'all'" });
       const { runSmoke } = await import('../smoke/run.js');
       await runSmoke(ctx, {
-        only: only as (typeof ALL)[number][],
+        only: only as CheckName[],
         requireAll: flags.require === 'all',
         queue: flags.queue,
         timeoutMs: parseDuration(flags.timeout, '--timeout'),

@@ -48,8 +48,3 @@ export function lockKey(guid: Buffer): string {
   return guid.toString('hex');
 }
 
-/** The GUID string the SDK would show for these bytes. */
-export function guidString(guid: Buffer): string {
-  const h = guid.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}

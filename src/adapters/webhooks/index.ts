@@ -39,11 +39,6 @@ const SENDER_HEADERS: [Provider, string[]][] = [
 /** The default tolerance of every timestamped scheme, in seconds. */
 export const DEFAULT_TOLERANCE_SEC = 300;
 
-/** The scheme of one provider. */
-export function getScheme(provider: Provider): SignatureScheme {
-  return SCHEMES[provider];
-}
-
 /** A --provider value; unknown names are a usage error listing the providers. */
 export function parseProvider(value: string, allowAuto: boolean): Provider | 'auto' {
   const v = value.trim().toLowerCase();

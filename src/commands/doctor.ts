@@ -5,14 +5,13 @@ import { CheckFailedError } from '../core/errors.js';
 import { collect, parseDuration } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
 import { connectionSettings, withConnectionOptions, type ConnectionFlags } from './queue/options.js';
+import { stripeKeySettings, withStripeKeyOptions, type StripeKeyFlags } from './stripe-options.js';
 import type { DoctorCheck } from '../doctor/checks.js';
 
-interface DoctorFlags extends ConnectionFlags {
+interface DoctorFlags extends ConnectionFlags, StripeKeyFlags {
   entity: string[];
   live?: boolean;
   timeout: string;
-  apiKey?: string;
-  apiBase?: string;
   secret?: string;
   provider?: string;
 }
@@ -46,20 +45,17 @@ export async function runDoctor(ctx: Context, input: { entities: string[]; live:
 
 /** `switchyard doctor`: what switchyard would use, where it came from, and whether it works. */
 export function doctorCommand(rt: Runtime): Command {
-  return withConnectionOptions(new Command('doctor')
+  return withConnectionOptions(withStripeKeyOptions(new Command('doctor')
     .description('show every setting with its source (secrets masked) and check that each one works')
     .option('--entity <name>', 'a queue or topic/subscriptions/name that must exist (repeatable)', collect, [])
     .option('--live', 'also call the Stripe API with a live key (a read only)')
     .option('--timeout <duration>', 'deadline for each network check', '15s')
-    .option('--api-key <key>', 'Stripe key (STRIPE_API_KEY)')
-    .option('--api-base <url>', 'Stripe API base (STRIPE_API_BASE)')
     .option('--secret <secret>', 'webhook secret (SWITCHYARD_WEBHOOK_SECRET)')
-    .option('--provider <provider>', 'the provider the webhook secret is for'))
+    .option('--provider <provider>', 'the provider the webhook secret is for')))
     .addHelpText('after', '\nExit codes: 0 all is well (unset settings are skipped), 1 a check failed, 2 bad flags.')
     .action(async (flags: DoctorFlags, command: Command) => {
       const ctx = createContext(rt, command, {
-        stripeApiKey: flags.apiKey,
-        stripeApiBase: flags.apiBase,
+        ...stripeKeySettings(flags),
         webhookSecret: flags.secret,
         webhookProvider: flags.provider,
         ...connectionSettings(flags),

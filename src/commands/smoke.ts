@@ -5,22 +5,21 @@ import { parseDuration, parseList } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
 import { CHECK_NAMES, type CheckName } from '../smoke/types.js';
 import { connectionSettings, withConnectionOptions, type ConnectionFlags } from './queue/options.js';
+import { stripeKeySettings, withStripeKeyOptions, type StripeKeyFlags } from './stripe-options.js';
 
-interface SmokeFlags extends ConnectionFlags {
+interface SmokeFlags extends ConnectionFlags, StripeKeyFlags {
   only?: string;
   require?: string;
   report?: string;
   queue: string;
   timeout: string;
   webhookUrl?: string;
-  apiKey?: string;
-  apiBase?: string;
   secret?: string;
 }
 
 /** `switchyard smoke`: a CI check against sandbox keys with a machine-readable report. */
 export function smokeCommand(rt: Runtime): Command {
-  return withConnectionOptions(new Command('smoke')
+  return withConnectionOptions(withStripeKeyOptions(new Command('smoke')
     .description('check Stripe (test mode), webhook signing and Service Bus end to end, for CI')
     .option('--only <checks>', 'comma-separated: stripe,webhooks,servicebus (default all)')
     .option('--require <what>', "'all': a skipped check (its settings absent) counts as a failure")
@@ -28,14 +27,11 @@ export function smokeCommand(rt: Runtime): Command {
     .option('--queue <name>', 'queue for the Service Bus canary', 'switchyard-smoke')
     .option('--timeout <duration>', 'deadline for each check', '60s')
     .option('--webhook-url <url>', 'also send a signed event to this deployed endpoint and require a 2xx (SWITCHYARD_WEBHOOK_URL)')
-    .option('--secret <secret>', 'webhook secret for --webhook-url (SWITCHYARD_WEBHOOK_SECRET)')
-    .option('--api-key <key>', 'Stripe test key (STRIPE_API_KEY)')
-    .option('--api-base <url>', 'Stripe API base (STRIPE_API_BASE)'))
+    .option('--secret <secret>', 'webhook secret for --webhook-url (SWITCHYARD_WEBHOOK_SECRET)')))
     .addHelpText('after', '\nExit codes: 0 every check passed or was skipped, 1 a check failed, 2 bad flags or settings.')
     .action(async (flags: SmokeFlags, command: Command) => {
       const ctx = createContext(rt, command, {
-        stripeApiKey: flags.apiKey,
-        stripeApiBase: flags.apiBase,
+        ...stripeKeySettings(flags),
         webhookSecret: flags.secret,
         webhookUrl: flags.webhookUrl,
         ...connectionSettings(flags),

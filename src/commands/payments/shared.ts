@@ -9,11 +9,11 @@ import type { Context } from '../../core/context.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { maskSecret } from '../../core/mask.js';
 import { parseDuration } from '../../core/parse.js';
+import type { SettingName } from '../../core/config.js';
+import { stripeKeySettings, withStripeKeyOptions, type StripeKeyFlags } from '../stripe-options.js';
 
 /** The flags every `payments` verb takes: where to connect, with which key, and the live-mode guard. */
-export interface SessionFlags {
-  apiKey?: string;
-  apiBase?: string;
+export interface SessionFlags extends StripeKeyFlags {
   live?: boolean;
   yes?: boolean;
   timeout?: string;
@@ -21,18 +21,14 @@ export interface SessionFlags {
 
 /** Adds the session flags to a verb. */
 export function withSessionOptions(command: Command): Command {
-  return command
-    .option('--api-key <key>', 'Stripe secret or restricted key (default: STRIPE_API_KEY or STRIPE_SECRET_KEY)')
-    .option('--api-base <url>', 'Stripe API base URL (default: STRIPE_API_BASE or https://api.stripe.com)')
+  return withStripeKeyOptions(command)
     .option('--live', 'allow a live key (sk_live_/rk_live_): real money moves; asks for confirmation')
     .option('-y, --yes', 'confirm live mode without asking (for scripts)')
     .option('--timeout <duration>', 'per-attempt timeout for each API call, e.g. 10s', '30s');
 }
 
 /** The settings these flags override, for createContext. */
-export function sessionSettings(flags: SessionFlags): { stripeApiKey?: string; stripeApiBase?: string } {
-  return { stripeApiKey: flags.apiKey, stripeApiBase: flags.apiBase };
-}
+export const sessionSettings: (flags: SessionFlags) => Partial<Record<SettingName, string | undefined>> = stripeKeySettings;
 
 /**
  * Retry backoff for the CLI: SWITCHYARD_RETRY_BASE_MS overrides the 500 ms first step (tests and CI use a few ms;

@@ -2,10 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
 import { detectProvider, eventInfo, verifyWebhook } from '../adapters/webhooks/index.js';
-import type { Headers, Provider } from '../adapters/webhooks/scheme.js';
+import type { Headers } from '../adapters/webhooks/scheme.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { readBody, TOO_LARGE } from './body.js';
 import { SeenIds } from './dedupe.js';
+import { ListenerEvent } from './event.js';
 import { eventMatcher } from './glob.js';
 import type { Recorder } from './recorder.js';
 import type { EventSink, ListenerEventRecord, ListenerOptions, ListenerStats, ReceivedEvent } from './types.js';
@@ -19,7 +20,6 @@ export interface ListenerEvents {
   problem: [message: string];
 }
 
-type Base = Pick<ReceivedEvent, 'receivedAt' | 'method' | 'path' | 'headers' | 'body'>;
 type Done = () => void;
 
 const noop = () => {};
@@ -92,50 +92,52 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
   private process(req: IncomingMessage, res: ServerResponse, done: Done): void {
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const base: Base = { receivedAt: new Date(this.clock.now()).toISOString(), method, path, headers: flatHeaders(req.headers), body: EMPTY };
+    this.seq += 1;
     this.stats.received += 1;
-    if (this.closing) return this.reject(base, res, done, 503, 'the listener is shutting down', { connection: 'close', 'retry-after': '5' });
+    const event = new ListenerEvent(this.seq, this.clock.now(), method, path, flatHeaders(req.headers));
+    if (this.closing) return this.reject(event, res, done, 503, 'the listener is shutting down', SHUTTING_DOWN);
     if (!underPath(path, this.basePath)) {
-      return this.reject(base, res, done, 404, `nothing is listening on ${path.split('?')[0]}; webhooks go to ${this.basePath}`);
+      return this.reject(event, res, done, 404, `nothing is listening on ${path.split('?')[0]}; webhooks go to ${this.basePath}`);
     }
-    if (method !== 'POST') return this.reject(base, res, done, 405, `method ${method} not allowed; send webhooks with POST`, { allow: 'POST' });
-    if (Number(req.headers['content-length']) > this.maxBody) return this.tooLarge(base, req, res, done);
+    if (method !== 'POST') return this.reject(event, res, done, 405, `method ${method} not allowed; send webhooks with POST`, ALLOW_POST);
+    if (Number(req.headers['content-length']) > this.maxBody) return this.tooLarge(event, req, res, done);
     readBody(req, this.maxBody, (error, body) => {
       if (error || body === undefined) {
         this.stats.rejected += 1;
         this.emit('problem', `${method} ${path}: ${error?.message ?? 'no body'}`);
         return done();
       }
-      if (body === TOO_LARGE) return this.tooLarge(base, req, res, done);
-      base.body = body;
+      if (body === TOO_LARGE) return this.tooLarge(event, req, res, done);
+      event.body = body;
       try {
-        this.accept(base, res, done);
+        this.accept(event, res, done);
       } catch (failure) {
         this.fail(res, failure, done);
       }
     });
   }
 
-  private reject(base: Base, res: ServerResponse, done: Done, status: number, reason: string, extra?: Record<string, string>): void {
+  private reject(event: ListenerEvent, res: ServerResponse, done: Done, status: number, reason: string, extra?: Record<string, string>): void {
     this.stats.rejected += 1;
     answer(res, status, reason + '\n', extra);
-    this.finish(this.event(base, status, { reason }), []);
+    event.status = status;
+    event.reason = reason;
+    this.finish(event, []);
     done();
   }
 
-  private tooLarge(base: Base, req: IncomingMessage, res: ServerResponse, done: Done): void {
+  private tooLarge(event: ListenerEvent, req: IncomingMessage, res: ServerResponse, done: Done): void {
     // Say so at once and close: discarding the rest for a moment lets the client read the answer before the reset.
-    this.reject(base, res, done, 413, `body larger than --max-body ${this.maxBody} bytes`, { connection: 'close' });
+    this.reject(event, res, done, 413, `body larger than --max-body ${this.maxBody} bytes`, CLOSE);
     req.resume();
     res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
   }
 
-  private accept(base: Base, res: ServerResponse, done: Done): void {
-    const { headers, body } = base;
+  private accept(event: ListenerEvent, res: ServerResponse, done: Done): void {
+    const { headers, body } = event;
     const configured = this.options.provider ?? 'auto';
-    let provider: Provider | null = configured === 'auto' ? (detectProvider(headers) ?? null) : configured;
-    let verified = false;
-    let reason: string | null = 'not checked: the listener has no secret';
+    event.provider = configured === 'auto' ? (detectProvider(headers) ?? null) : configured;
+    event.reason = 'not checked: the listener has no secret';
     if (this.options.secret) {
       const result = verifyWebhook({
         provider: configured,
@@ -145,43 +147,48 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
         nowSec: Math.floor(this.clock.now() / 1000),
         toleranceSec: this.options.toleranceSec ?? 300,
       });
-      provider = result.provider ?? provider;
+      event.provider = result.provider ?? event.provider;
       if (!result.valid) {
         const why = result.reason ?? 'signature did not verify';
+        setInfo(event);
         this.stats.rejected += 1;
         answer(res, 400, `signature verification failed: ${why}\n`);
-        this.finish(this.event(base, 400, { provider, ...safeInfo(provider, headers, body), reason: why }), []);
+        event.status = 400;
+        event.reason = why;
+        this.finish(event, []);
         return done();
       }
-      verified = true;
-      reason = null;
+      event.verified = true;
+      event.reason = null;
     }
-    const info = safeInfo(provider, headers, body);
-    const key = info.id ? `${provider ?? 'unknown'}:${info.id}` : null;
-    const fields = { provider, ...info, verified, reason };
+    setInfo(event);
+    const key = event.id ? `${event.provider ?? 'unknown'}:${event.id}` : null;
     if (key && this.seen.checkAndAdd(key)) {
       this.stats.duplicates += 1;
+      event.duplicate = true;
       answer(res, 200, '{"received":true,"duplicate":true}', undefined, true);
-      this.finish(this.event(base, 200, { ...fields, duplicate: true }), []);
+      this.finish(event, []);
       return done();
     }
-    if (this.wanted && !this.wanted(info.type)) {
+    if (this.wanted && !this.wanted(event.type)) {
       this.stats.skipped += 1;
+      event.skipped = true;
       answer(res, 200, '{"received":true,"skipped":true}', undefined, true);
-      this.finish(this.event(base, 200, { ...fields, skipped: true }), []);
+      this.finish(event, []);
       return done();
     }
     if (this.active > (this.options.maxPending ?? 1000)) {
       if (key) this.seen.delete(key);
       this.stats.rejected += 1;
-      answer(res, 503, 'too many events in flight; retry later\n', { 'retry-after': '1' });
-      this.finish(this.event(base, 503, { ...fields, reason: 'too many events in flight' }), []);
+      answer(res, 503, 'too many events in flight; retry later\n', RETRY_SOON);
+      event.status = 503;
+      event.reason = 'too many events in flight';
+      this.finish(event, []);
       return done();
     }
-    const event = this.event(base, 200, fields);
     const accepted = () => {
       this.stats.accepted += 1;
-      answer(res, 200, info.id ? `{"received":true,"id":${JSON.stringify(info.id)}}` : '{"received":true}', undefined, true);
+      answer(res, 200, event.id ? `{"received":true,"id":${JSON.stringify(event.id)}}` : '{"received":true}', undefined, true);
       this.emit('received', event);
       this.deliver(event, done);
     };
@@ -231,14 +238,6 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
       .finally(done);
   }
 
-  private event(base: Base, status: number, fields: Partial<ReceivedEvent>): ReceivedEvent {
-    this.seq += 1;
-    return {
-      seq: this.seq, ...base, status, provider: null, type: null, id: null, verified: false, reason: null,
-      duplicate: false, skipped: false, recorded: null, ...fields,
-    };
-  }
-
   private finish(event: ReceivedEvent, forwards: DeliveryOutcome[]): void {
     this.emit('received', event);
     this.emitRecord(event, forwards);
@@ -246,22 +245,29 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
 
   private emitRecord(event: ReceivedEvent, forwards: DeliveryOutcome[]): void {
     if (this.listenerCount('event') === 0) return;
-    const { seq: _seq, headers: _headers, body, ...rest } = event;
-    this.emit('event', { ...rest, bytes: body.length, forwards });
+    this.emit('event', {
+      receivedAt: event.receivedAt, method: event.method, path: event.path, status: event.status, provider: event.provider,
+      type: event.type, id: event.id, verified: event.verified, reason: event.reason, duplicate: event.duplicate,
+      skipped: event.skipped, recorded: event.recorded, bytes: event.body.length, forwards,
+    });
   }
 }
 
-const EMPTY = Buffer.alloc(0);
+const SHUTTING_DOWN = { connection: 'close', 'retry-after': '5' };
+const ALLOW_POST = { allow: 'POST' };
+const CLOSE = { connection: 'close' };
+const RETRY_SOON = { 'retry-after': '1' };
 
-function safeInfo(provider: Provider | null, headers: Headers, body: Buffer): { type: string | null; id: string | null } {
+/** The event type and id, for --events and duplicates; a body that is not what its headers claim yields none. */
+function setInfo(event: ListenerEvent): void {
   try {
-    const info = eventInfo(provider, headers, body);
-    return { type: info.type ?? null, id: info.id ?? null };
+    const info = eventInfo(event.provider, event.headers, event.body);
+    event.type = info.type ?? null;
+    event.id = info.id ?? null;
   } catch {
-    return { type: null, id: null };
+    // Left null: such an event is still answered, recorded and forwarded.
   }
 }
-
 /** Node joins repeated headers with ", " itself, except set-cookie (an array); only then is a copy needed. */
 function flatHeaders(headers: IncomingMessage['headers']): Headers {
   const cookies = headers['set-cookie'];

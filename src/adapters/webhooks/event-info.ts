@@ -4,14 +4,22 @@ type Json = Record<string, unknown>;
 
 /** The body as a JSON object, or undefined (never throws: bodies come from the outside world). */
 function parseObject(body: Buffer): Json | undefined {
-  const text = body.toString('utf8');
-  if (!/^\s*\{/.test(text)) return undefined;
+  if (!startsAnObject(body)) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = JSON.parse(body.toString('utf8'));
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The first byte after JSON whitespace is `{` (checked on the bytes, before any decoding). */
+function startsAnObject(body: Buffer): boolean {
+  for (const byte of body) {
+    if (byte === 0x7b) return true;
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false;
+  }
+  return false;
 }
 
 function str(value: unknown): string | undefined {

@@ -1,8 +1,21 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+
+// The listener verifies every request with the same secret: importing it once as a KeyObject saves that work per
+// request. One entry is enough; another secret simply replaces it.
+let cachedKey: string | Buffer | undefined;
+let cachedObject: KeyObject | undefined;
+
+function keyObject(key: string | Buffer): KeyObject {
+  if (key !== cachedKey || cachedObject === undefined) {
+    cachedObject = createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
+    cachedKey = key;
+  }
+  return cachedObject;
+}
 
 /** HMAC-SHA256 of the concatenated parts; strings are taken as UTF-8. */
 export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', key);
+  const mac = createHmac('sha256', keyObject(key));
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
@@ -17,6 +30,17 @@ export function safeEqual(expected: string, received: string): boolean {
   // timingSafeEqual needs equal lengths; the length of a signature is fixed by its encoding, so it reveals nothing.
   if (a.length !== b.length) return false;
   return timingSafeEqual(a, b);
+}
+
+const LOWER_HEX = /^[0-9a-f]*$/;
+
+/**
+ * Constant-time comparison of a digest with a received lower-case hex signature, without encoding the digest
+ * (Stripe and Slack send hex; upper case is rejected, as their libraries do).
+ */
+export function safeEqualHex(expected: Buffer, received: string): boolean {
+  if (received.length !== expected.length * 2 || !LOWER_HEX.test(received)) return false;
+  return timingSafeEqual(expected, Buffer.from(received, 'hex'));
 }
 
 /** The reason given when no alternative explains a mismatch. */

@@ -1,4 +1,4 @@
-import { hmacSha256, mismatchReason, safeEqual } from './hmac.js';
+import { hmacSha256, mismatchReason, safeEqualHex } from './hmac.js';
 import type { SignatureScheme, VerifyOutcome } from './scheme.js';
 import { timestampProblem } from './tolerance.js';
 
@@ -12,18 +12,25 @@ interface ParsedHeader {
   spaced: boolean;
 }
 
+/** A key that is `t` or `v1` once trimmed: written with spaces, which Stripe's parser does not accept. */
+const SPACED_KEY = /^\s*(?:t|v1)\s*$/;
+
 /** `t=<unix>,v1=<hex>[,v1=…][,v0=…]`, split exactly as Stripe's libraries do (no trimming; the last t wins). */
 function parseHeader(value: string): ParsedHeader {
   const parsed: ParsedHeader = { v1: [], v0: 0, spaced: false };
-  for (const item of value.split(',')) {
-    const at = item.indexOf('=');
-    if (at < 0) continue;
-    const key = item.slice(0, at);
-    const val = item.slice(at + 1);
-    if (key !== key.trim() && ['t', 'v1'].includes(key.trim())) parsed.spaced = true;
-    if (key === 't') parsed.timestamp = val;
-    else if (key === 'v1') parsed.v1.push(val);
-    else if (key === 'v0') parsed.v0 += 1;
+  // indexOf rather than split: this runs for every request the listener verifies.
+  for (let start = 0; start <= value.length; ) {
+    const comma = value.indexOf(',', start);
+    const end = comma < 0 ? value.length : comma;
+    const at = value.indexOf('=', start);
+    if (at >= 0 && at < end) {
+      const key = value.slice(start, at);
+      if (key === 't') parsed.timestamp = value.slice(at + 1, end);
+      else if (key === 'v1') parsed.v1.push(value.slice(at + 1, end));
+      else if (key === 'v0') parsed.v0 += 1;
+      else if (SPACED_KEY.test(key)) parsed.spaced = true;
+    }
+    start = end + 1;
   }
   return parsed;
 }
@@ -62,9 +69,10 @@ export const stripeScheme: SignatureScheme = {
       const only = parsed.v0 ? ' (only v0=, which Stripe does not use for verification)' : '';
       return { valid: false, code: 'malformed_header', reason: `${HEADER} carries no v1= signature${only}`, timestampSec };
     }
-    const expected = hmacSha256(secret, `${parsed.timestamp}.`, body).toString('hex');
+    const expected = hmacSha256(secret, `${parsed.timestamp}.`, body);
     // Compare against every entry without stopping early, so timing does not reveal which one matched.
-    const matched = parsed.v1.map((sig) => safeEqual(expected, sig)).includes(true);
+    let matched = false;
+    for (const sig of parsed.v1) if (safeEqualHex(expected, sig)) matched = true;
     if (!matched) {
       return { valid: false, code: 'signature_mismatch', reason: mismatchReason(parsed.v1.length, 'v1='), timestampSec };
     }

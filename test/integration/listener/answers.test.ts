@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../support/fake-clock.js';
 import { send, signedStripe, stripeEvent, stripeHeader } from './peer.js';
 import { watchListener, type Watched } from './helpers.js';
 
@@ -20,6 +21,23 @@ describe('startListener: what each request is answered', () => {
     expect(JSON.parse(answer.text)).toMatchObject({ received: true, id: 'evt_ok1' });
     const [record] = await w.events(1);
     expect(record).toMatchObject({ status: 200, provider: 'stripe', type: 'payment_intent.succeeded', id: 'evt_ok1', verified: true, reason: null, duplicate: false, skipped: false });
+  });
+
+  it('stamps an event with its time of arrival, however long its delivery takes', async () => {
+    const clock = new FakeClock(Date.parse('2026-11-22T10:00:00.000Z'));
+    const slowSink = {
+      name: 'slow',
+      async deliver() {
+        clock.advance(90_000);
+        return { url: 'slow', status: 200, ok: true, latencyMs: 90_000, attempts: 1 };
+      },
+    };
+    const w = await start({ secret: SECRET, clock, toleranceSec: 10 ** 9, sinks: [slowSink] });
+    const { body, headers } = signedStripe(SECRET, 'invoice.paid', 'evt_time1');
+    expect((await send(w.url, body, headers)).status).toBe(200);
+    const [record] = await w.events(1);
+    expect(record).toMatchObject({ receivedAt: '2026-11-22T10:00:00.000Z', id: 'evt_time1' });
+    expect(clock.now()).toBe(Date.parse('2026-11-22T10:01:30.000Z'));
   });
 
   it('refuses a wrong signature with 400 and says why', async () => {

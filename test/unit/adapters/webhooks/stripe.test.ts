@@ -57,6 +57,24 @@ describe('stripe scheme', () => {
     expect(verify(`t=${NOW},v1=${ref(NOW, body).toUpperCase()}`, body).valid).toBe(false);
   });
 
+  it('treats a truncated, over-long or non-hex v1 as a mismatch, and tolerates empty entries', () => {
+    const body = BODIES.json!;
+    const sig = ref(NOW, body);
+    for (const v1 of [sig.slice(0, -1), `${sig}0`, `${sig.slice(0, -1)}g`, '']) {
+      expect(verify(`t=${NOW},v1=${v1}`, body)).toMatchObject({ valid: false, code: 'signature_mismatch' });
+    }
+    expect(verify(`,t=${NOW},,v1=${sig},`, body).valid).toBe(true);
+    expect(verify(`t=${NOW},x=1,v1=${sig}`, body).valid).toBe(true);
+  });
+
+  it('verifies with whichever secret it is given, one call after the other (the imported key is not reused wrongly)', () => {
+    const body = BODIES.json!;
+    const header = `t=${NOW},v1=${ref(NOW, body)}`;
+    const other = (secret: string) =>
+      stripeScheme.verify({ body, headers: { 'stripe-signature': header }, secret, nowSec: NOW, toleranceSec: 300 }).valid;
+    expect([other(SECRET), other('whsec_other'), other(SECRET), other(`${SECRET}x`)]).toEqual([true, false, true, false]);
+  });
+
   it('reports a missing header', () => {
     expect(verify(undefined, BODIES.json!)).toMatchObject({ valid: false, code: 'missing_header', reason: 'no stripe-signature header' });
   });

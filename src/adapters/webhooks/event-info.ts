@@ -15,7 +15,8 @@ function parseObject(body: Buffer): Json | undefined {
 
 /** The first byte after JSON whitespace is `{` (checked on the bytes, before any decoding). */
 function startsAnObject(body: Buffer): boolean {
-  for (const byte of body) {
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
     if (byte === 0x7b) return true;
     if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false;
   }

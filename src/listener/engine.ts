@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
 import { detectProvider, eventInfo, verifyWebhook } from '../adapters/webhooks/index.js';
-import type { Headers } from '../adapters/webhooks/scheme.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { readBody, TOO_LARGE } from './body.js';
+import { ALLOW_POST, answer, CLOSE, flatHeaders, normalisePath, RETRY_SOON, SHUTTING_DOWN, underPath } from './http-answer.js';
 import { SeenIds } from './dedupe.js';
 import { ListenerEvent } from './event.js';
 import { eventMatcher } from './glob.js';
@@ -253,11 +253,6 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
   }
 }
 
-const SHUTTING_DOWN = { connection: 'close', 'retry-after': '5' };
-const ALLOW_POST = { allow: 'POST' };
-const CLOSE = { connection: 'close' };
-const RETRY_SOON = { 'retry-after': '1' };
-
 /** The event type and id, for --events and duplicates; a body that is not what its headers claim yields none. */
 function setInfo(event: ListenerEvent): void {
   try {
@@ -267,33 +262,4 @@ function setInfo(event: ListenerEvent): void {
   } catch {
     // Left null: such an event is still answered, recorded and forwarded.
   }
-}
-/** Node joins repeated headers with ", " itself, except set-cookie (an array); only then is a copy needed. */
-function flatHeaders(headers: IncomingMessage['headers']): Headers {
-  const cookies = headers['set-cookie'];
-  if (cookies === undefined) return headers as Headers;
-  return { ...(headers as Headers), 'set-cookie': cookies.join(', ') };
-}
-
-function normalisePath(path: string): string {
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
-}
-
-/** `/` takes every path; `/hooks` takes `/hooks`, `/hooks/stripe` and `/hooks?x=1`, not `/hooksy`. */
-function underPath(url: string, base: string): boolean {
-  if (base === '/') return true;
-  const path = url.split('?')[0] ?? '';
-  return path === base || path.startsWith(base + '/');
-}
-
-function answer(res: ServerResponse, status: number, text: string, extra?: Record<string, string>, json = false): void {
-  if (res.headersSent || res.destroyed) return;
-  const headers: Record<string, string> = {
-    'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-  };
-  if (extra) Object.assign(headers, extra);
-  res.writeHead(status, headers);
-  res.end(text);
 }

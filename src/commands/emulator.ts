@@ -7,7 +7,8 @@ import type { Runtime } from '../core/runtime.js';
 
 const HELP = `
 Prints its connection string on stdout (with --json: {"connectionString","host","port"}) and serves until
-Ctrl-C. SAS keys are not checked. Without --config, queues are created when first used and a topic when a
+Ctrl-C. Without --shared-access-key any SAS key is taken; with it, a client must present a token signed with that
+key (and --shared-access-key-name), or it is refused as Service Bus refuses it (UnauthorizedAccess). Without --config, queues are created when first used and a topic when a
 receiver first opens one of its subscriptions; with --config, other entities are refused (MessagingEntityNotFound).
 --config also accepts the Config.json of Microsoft's Docker emulator.
 
@@ -15,6 +16,7 @@ Examples:
   switchyard emulator --port 0
   SERVICEBUS_CONNECTION_STRING='<the printed line>' switchyard queue peek orders
   switchyard emulator --config fixtures/servicebus/emulator-entities.json --data ./.emulator-data
+  switchyard emulator --shared-access-key "$(openssl rand -base64 32)"
 
 Exit codes: 130 after Ctrl-C (connections closed, data log flushed), 2 bad flag, bad config or port in use.`;
 
@@ -25,6 +27,8 @@ interface EmulatorFlags {
   lockDuration: string;
   maxDeliveryCount: string;
   data?: string;
+  sharedAccessKey?: string;
+  sharedAccessKeyName: string;
 }
 
 /** `switchyard emulator`: a local Service Bus-compatible AMQP broker. */
@@ -37,6 +41,8 @@ export function emulatorCommand(rt: Runtime): Command {
     .option('--lock-duration <duration>', 'peek-lock duration of entities that do not set one', '60s')
     .option('--max-delivery-count <n>', 'deliveries before a message is dead-lettered, unless the entity sets it', '10')
     .option('--data <dir>', 'keep messages in an append-only log in <dir>, so they survive a restart')
+    .option('--shared-access-key <key>', 'refuse clients whose SAS token is not signed with this key')
+    .option('--shared-access-key-name <name>', 'the name of that key', 'local')
     .addHelpText('after', HELP)
     .action(async (opts: EmulatorFlags, cmd: Command) => {
       // The root program also has --config and takes the value wherever it appears; here it names entities.json.
@@ -62,6 +68,7 @@ export async function runEmulator(rt: Runtime, out: Output, flags: EmulatorFlags
       lockDurationMs,
       maxDeliveryCount,
       dataDir: flags.data,
+      sharedAccessKey: flags.sharedAccessKey === undefined ? undefined : { name: flags.sharedAccessKeyName, key: flags.sharedAccessKey },
       log: (line) => out.debug(line),
     });
   } catch (error) {
@@ -81,7 +88,8 @@ export async function runEmulator(rt: Runtime, out: Output, flags: EmulatorFlags
   else out.line(emulator.connectionString);
   const entities = flags.config ? `entities from ${flags.config}` : 'queues created on first use';
   const data = flags.data ? `, messages kept in ${flags.data}` : ', messages in memory only';
-  out.info(`Ready: Service Bus emulator on ${emulator.host}:${emulator.port} (${entities}${data}). Ctrl-C to stop.`);
+  const keys = flags.sharedAccessKey === undefined ? ', any key' : `, only key ${flags.sharedAccessKeyName}`;
+  out.info(`Ready: Service Bus emulator on ${emulator.host}:${emulator.port} (${entities}${data}${keys}). Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     if (rt.signal.aborted) return resolve();
     rt.signal.addEventListener('abort', () => resolve(), { once: true });

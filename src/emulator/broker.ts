@@ -6,7 +6,8 @@ import type { Journal } from './journal.js';
 import type { LockTokens } from './lock-token.js';
 import { handleManagement, type ManagementResponse } from './management.js';
 import { parseTransfer } from './message.js';
-import { CBS_ACCEPTED, decodeRequest, responseMessage } from './requests.js';
+import { CBS_ACCEPTED, decodeRequest, responseMessage, type Request } from './requests.js';
+import { putTokenProblem, type SharedAccessKey } from './sas.js';
 import type { EntityError, Namespace } from './namespace.js';
 import { outcomes, receiveRawTransfers, setLocalAttach, transferFormat } from './rhea-internals.js';
 
@@ -26,11 +27,20 @@ interface ConnectionState {
   replies: Map<string, Sender>;
   cbsReply?: Sender;
   socket: net.Socket;
+  /** A valid token was put on $cbs (only asked for when the emulator checks a key). */
+  authorised: boolean;
 }
 
+const UNAUTHORISED = 'amqp:unauthorized-access';
+const NOT_AUTHORISED: EntityError = {
+  condition: UNAUTHORISED,
+  description: 'Unauthorized: put a valid token on $cbs before attaching a link (the emulator checks its shared access key).',
+};
+
 /**
- * The AMQP side: accepts connections (SASL ANONYMOUS, PLAIN or MSSBCBS, no key checked), answers CBS
- * put-token, and routes each link to a queue consumer, a sender target, or $management.
+ * The AMQP side: accepts connections (SASL ANONYMOUS, PLAIN or MSSBCBS), answers CBS put-token (checking the
+ * token against the shared access key when there is one), and routes each link to a queue consumer, a sender
+ * target, or $management.
  */
 export class Broker {
   private readonly container: Container;
@@ -45,6 +55,7 @@ export class Broker {
     private readonly journal: Journal,
     private readonly tokens: LockTokens,
     private readonly log: (line: string) => void = () => {},
+    private readonly sharedAccessKey?: SharedAccessKey,
   ) {
     this.container = rhea.create_container({ id: 'switchyard-emulator' });
     const mechanisms = this.container.sasl_server_mechanisms;
@@ -104,7 +115,7 @@ export class Broker {
     };
     const connection = this.container.create_connection(options as never);
     receiveRawTransfers(connection);
-    this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket });
+    this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket, authorised: false });
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.log(`connection from ${peer}`);
     socket.on('close', () => {
@@ -118,7 +129,7 @@ export class Broker {
   private wire(): void {
     const c = this.container;
     c.on('sender_open', (ctx: EventContext) => this.onConsumerLink(ctx.connection, ctx.sender!));
-    c.on('receiver_open', (ctx: EventContext) => this.onProducerLink(ctx.receiver!));
+    c.on('receiver_open', (ctx: EventContext) => this.onProducerLink(ctx.connection, ctx.receiver!));
     c.on('message', (ctx: EventContext) => this.onMessage(ctx));
     c.on('sender_flow', (ctx: EventContext) => this.consumerOf(ctx.sender)?.onFlow());
     c.on('sendable', (ctx: EventContext) => this.consumerOf(ctx.sender)?.onFlow());
@@ -155,6 +166,7 @@ export class Broker {
       this.roles.set(link, { kind: 'reply' });
       return;
     }
+    if (!this.allowed(state)) return this.refuse(link, NOT_AUTHORISED);
     const filter = (link.source as { filter?: Record<string, unknown> } | undefined)?.filter ?? {};
     if (Object.keys(filter).some((k) => k.includes('session-filter'))) {
       return this.refuse(link, { condition: 'amqp:not-implemented', description: 'The switchyard emulator does not support sessions.' });
@@ -171,10 +183,12 @@ export class Broker {
   }
 
   /** The client attached a sender: to an entity, or the request side of $cbs / $management. */
-  private onProducerLink(link: Receiver): void {
+  private onProducerLink(connection: Connection, link: Receiver): void {
     const address = link.target?.address ?? '';
     if (address === '$cbs') {
       this.roles.set(link, { kind: 'cbs' });
+    } else if (!this.allowed(this.connections.get(connection))) {
+      return this.refuse(link, NOT_AUTHORISED);
     } else if (/\/\$management$/i.test(address) || address === '$management') {
       const entity = address.replace(/\/?\$management$/i, '');
       const found = this.ns.management(entity);
@@ -200,9 +214,10 @@ export class Broker {
     const request = decodeRequest(payload);
     if (!request) return reject(delivery, 'amqp:decode-error', 'the request is not a valid AMQP message');
     delivery.update(true, outcomes.accepted());
+    const state = this.connections.get(ctx.connection);
     let response: ManagementResponse;
     if (role.kind === 'cbs') {
-      response = CBS_ACCEPTED;
+      response = this.putToken(request, state);
     } else if (role.kind === 'management') {
       const entity = this.ns.management(role.address);
       const operation = request.application_properties?.operation;
@@ -213,13 +228,28 @@ export class Broker {
     } else {
       return;
     }
-    const state = this.connections.get(ctx.connection);
     // uamqp clients send CBS requests without reply-to: the answer goes to their $cbs receiver.
     const reply = (request.reply_to ? state?.replies.get(request.reply_to) : undefined) ?? (role.kind === 'cbs' ? state?.cbsReply : undefined);
     if (!reply) return this.log(`no reply link for ${String(request.reply_to)}`);
     const message = responseMessage(request, response, role.kind);
     // Answer after the request's disposition has gone out (some clients expect that order).
     setImmediate(() => reply.is_open() && reply.send(message as never));
+  }
+
+  /** Without a key every token is taken; with one, a connection is authorised by its first valid token. */
+  private putToken(request: Request, state: ConnectionState | undefined): ManagementResponse {
+    if (!this.sharedAccessKey) return CBS_ACCEPTED;
+    const problem = putTokenProblem(request, this.sharedAccessKey, Math.floor(Date.now() / 1000));
+    if (problem) {
+      this.log(`put-token refused: ${problem}`);
+      return { status: 401, condition: UNAUTHORISED, description: `Unauthorized: ${problem}.` };
+    }
+    if (state) state.authorised = true;
+    return CBS_ACCEPTED;
+  }
+
+  private allowed(state: ConnectionState | undefined): boolean {
+    return !this.sharedAccessKey || state?.authorised === true;
   }
 
   private onSend(delivery: Delivery, target: SendTarget, payload: Buffer, format: number): void {

@@ -4,10 +4,12 @@ import { memoryJournal, type Journal } from './journal.js';
 import { LockTokens } from './lock-token.js';
 import { Namespace, type EntityCounts } from './namespace.js';
 import { openFileJournal } from './persistence.js';
+import type { SharedAccessKey } from './sas.js';
 
 export { EmulatorConfigError } from './config.js';
 export type { EmulatorConfig, QueueConfig, TopicConfig, SubscriptionConfig, CorrelationFilter } from './config.js';
 export type { EntityCounts } from './namespace.js';
+export type { SharedAccessKey } from './sas.js';
 
 /** How to run the emulator; everything is optional. */
 export interface EmulatorOptions {
@@ -23,13 +25,18 @@ export interface EmulatorOptions {
   maxDeliveryCount?: number;
   /** Keep messages in an append-only log here, so they survive a restart. */
   dataDir?: string;
+  /**
+   * Check the SAS token of every connection against this key, as Service Bus does; without it any token (or
+   * none) is accepted. The connection string carries it.
+   */
+  sharedAccessKey?: SharedAccessKey;
   /** Diagnostics (protocol errors, dropped replies); silent by default. */
   log?: (line: string) => void;
 }
 
 /** A running emulator. */
 export interface EmulatorHandle {
-  /** `Endpoint=sb://host:port;SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true` */
+  /** `Endpoint=sb://host:port;SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true` (or the key given) */
   connectionString: string;
   host: string;
   port: number;
@@ -51,6 +58,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!(Number.isInteger(defaults.maxDeliveryCount) && defaults.maxDeliveryCount >= 1)) {
     throw new EmulatorConfigError('maxDeliveryCount must be a whole number of at least 1');
   }
+  const key = options.sharedAccessKey;
+  if (key && (!key.name || !key.key || /[;\s]/.test(key.name + key.key))) {
+    throw new EmulatorConfigError('the shared access key and its name must be non-empty, without ";" or spaces');
+  }
   const tokens = new LockTokens();
   // The namespace needs the journal and the journal's replay needs the namespace: bind through a forwarder.
   let journal: Journal = memoryJournal;
@@ -63,7 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const ns = new Namespace(config, defaults, { journal: forward, tokens });
   if (options.dataDir) journal = await openFileJournal(options.dataDir, ns, options.log);
-  const broker = new Broker(ns, forward, tokens, options.log);
+  const broker = new Broker(ns, forward, tokens, options.log, options.sharedAccessKey);
   let port: number;
   try {
     port = await broker.listen(host, options.port ?? 0);
@@ -71,10 +82,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await journal.close();
     throw error;
   }
+  const { name: keyName, key: keyValue } = key ?? { name: 'local', key: 'local' };
   const endpointHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
+    connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${keyValue};UseDevelopmentEmulator=true`,
     host,
     port,
     entityCounts: (name) => ns.counts(name),

@@ -67,6 +67,22 @@ describe('switchyard emulator (black box)', () => {
     expect(result.stderr).toMatch(/^Ready: Service Bus emulator on 127\.0\.0\.1:\d+/);
   });
 
+  it('with --shared-access-key prints that key and refuses clients signing with another', async () => {
+    const key = 'ZTJlLWVtdWxhdG9yLWtleQ==';
+    const { child, firstLine, done } = spawnEmulator(['--port', '0', '--json', '--shared-access-key', key, '--shared-access-key-name', 'ci']);
+    const { connectionString } = JSON.parse(await firstLine) as { connectionString: string };
+    expect(connectionString).toMatch(new RegExp(`;SharedAccessKeyName=ci;SharedAccessKey=${key.replace(/[+=]/g, '\\$&')};`));
+    const good = new ServiceBusClient(connectionString);
+    const bad = new ServiceBusClient(connectionString.replace(key, 'b3RoZXI='), { retryOptions: { maxRetries: 0 } });
+    cleanups.push(() => Promise.all([good.close(), bad.close()]));
+    await good.createSender('keyed').sendMessages({ body: 1 });
+    await expect(bad.createSender('keyed').sendMessages({ body: 2 })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/only key ci/);
+  });
+
   it('keeps messages across a restart with --data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-emu-e2e-data-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -69,6 +69,11 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
       cause: error,
     });
   }
+  // The SDK's retry throws an AggregateError of every attempt's error once more than one failed (a refused key is
+  // tried again, for one): the last attempt says what went wrong.
+  if (e.name === 'AggregateError' && Array.isArray(e.errors) && e.errors.length > 0) {
+    return mapServiceBusError(e.errors[e.errors.length - 1], scope);
+  }
   switch (e.code) {
     case 'UnauthorizedAccess':
       return new AuthError(`Service Bus refused the credentials for ${where} (${scope.operation})`, {

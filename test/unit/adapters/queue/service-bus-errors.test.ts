@@ -23,6 +23,13 @@ describe('mapServiceBusError', () => {
     expect((mapped as AuthError).hint).toMatch(/SharedAccessKey/);
   });
 
+  it('looks inside the AggregateError the SDK throws after several failed attempts', () => {
+    const attempts = [new ServiceBusError('Unauthorized access', 'UnauthorizedAccess'), new ServiceBusError('Unauthorized access', 'UnauthorizedAccess')];
+    expect(mapServiceBusError(new AggregateError(attempts), scope)).toBeInstanceOf(AuthError);
+    const gone = new AggregateError([new ServiceBusError('busy', 'ServiceBusy'), new ServiceBusError('missing', 'MessagingEntityNotFound')]);
+    expect(mapServiceBusError(gone, scope)).toBeInstanceOf(UsageError);
+  });
+
   it('maps a missing entity to a usage error (exit 2) naming the entity', () => {
     const mapped = mapServiceBusError(new ServiceBusError('The messaging entity could not be found', 'MessagingEntityNotFound'), scope);
     expect(mapped).toBeInstanceOf(UsageError);

@@ -26,6 +26,18 @@ describe('queue commands against a namespace that refuses the key (black-box)', 
     }
   });
 
+  it('doctor and smoke report the refused key as a failed check (exit 1), without the key', async () => {
+    const env = { SERVICEBUS_CONNECTION_STRING: withKey(WRONG) };
+    const doctor = await runCli(['doctor', '--entity', 'orders'], { env });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/✘ entity orders +Service Bus refused the credentials/);
+    const smoke = await runCli(['smoke', '--json', '--queue', 'orders'], { env });
+    expect(smoke.code).toBe(1);
+    const report = JSON.parse(smoke.stdout) as { checks: { name: string; status: string; reason: string }[] };
+    expect(report.checks.find((c) => c.name === 'servicebus')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/refused the credentials/) });
+    for (const run of [doctor, smoke]) expect(run.stdout + run.stderr).not.toContain(WRONG);
+  });
+
   it('the same commands work with the right key', async () => {
     const env = { SERVICEBUS_CONNECTION_STRING: em.connectionString };
     expect(await runCli(['queue', 'send', 'orders', '--body', '{"a":1}', '--json'], { env })).toMatchObject({ code: 0, stdout: '{"sent":1,"target":"orders"}\n' });

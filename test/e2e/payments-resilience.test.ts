@@ -1,21 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/run-cli.js';
-import { startStripeServer, type StripeServer } from '../support/stripe-server.js';
+import { type StripeServer, useStripeServer } from '../support/stripe-server.js';
 
 const KEY = 'sk_test_51E2eResilienceKeyAbcdefghijklmnopqrstuv';
 
 let server: StripeServer;
 const runs: CliResult[] = [];
-beforeAll(async () => {
-  server = await startStripeServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+useStripeServer((started) => (server = started));
 afterEach(() => {
   for (const run of runs) expect(run.stdout + run.stderr).not.toContain(KEY);
   runs.length = 0;
-  server.reset();
 });
 
 async function sy(args: string[], env: Record<string, string> = {}): Promise<CliResult> {

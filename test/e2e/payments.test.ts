@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/run-cli.js';
-import { startStripeServer, type StripeServer } from '../support/stripe-server.js';
+import { startStripeServer, type StripeServer, useStripeServer } from '../support/stripe-server.js';
 
 const KEY = 'sk_test_51E2eSecretKeyAbcdefghijklmnopqrstuvwxyz';
 const LIVE = 'sk_live_51E2eLiveKeyAbcdefghijklmnopqrstuvwxyz';
@@ -11,12 +11,7 @@ const DESIGN_FIELDS = [
 
 let server: StripeServer;
 const runs: CliResult[] = [];
-beforeAll(async () => {
-  server = await startStripeServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+useStripeServer((started) => (server = started));
 afterEach(() => {
   // No run may print a secret key or a whole client secret, whatever it did.
   const secrets = [KEY, LIVE, ...server.intents.all().map((pi) => pi.client_secret as string)];
@@ -27,7 +22,6 @@ afterEach(() => {
     }
   }
   runs.length = 0;
-  server.reset();
 });
 
 /** `switchyard <args>` with a test key pointed at the test server, and millisecond retry backoff. */

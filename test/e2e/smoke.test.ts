@@ -32,9 +32,18 @@ afterAll(async () => {
 
 const allEnv = () => ({ STRIPE_API_KEY: KEY, STRIPE_API_BASE: stripe.url, SERVICEBUS_CONNECTION_STRING: emulator.connectionString });
 
+interface Check {
+  name: string;
+  status: string;
+  durationMs: number;
+  reason: string | null;
+}
+
 function parseReport(stdout: string) {
-  const report = JSON.parse(stdout) as { ok: boolean; checks: { name: string; status: string; durationMs: number; reason: string | null }[] };
-  return { report, byName: Object.fromEntries(report.checks.map((c) => [c.name, c])) };
+  const report = JSON.parse(stdout) as { ok: boolean; checks: Check[] };
+  // A check missing from the report makes the test fail on reading it.
+  const byName = Object.fromEntries(report.checks.map((c) => [c.name, c])) as Record<'stripe' | 'webhooks' | 'servicebus', Check>;
+  return { report, byName };
 }
 
 /** The testcases of a JUnit file, read with a strict pattern so a malformed file fails the test. */
@@ -78,7 +87,7 @@ describe('switchyard smoke', () => {
     for (const c of report.checks) expect(c.durationMs).toBeGreaterThanOrEqual(0);
     expect(byName.servicebus.reason).toMatch(/canary switchyard-smoke-[0-9a-f-]+ sent to switchyard-smoke/);
     // One confirmed and one canceled PaymentIntent, nothing else.
-    expect(stripe.intents.list({}).data.map((pi: { status: string }) => pi.status).sort()).toEqual(['canceled', 'succeeded']);
+    expect((stripe.intents.list({}).data as { status: string }[]).map((pi) => pi.status).sort()).toEqual(['canceled', 'succeeded']);
     expect(emulator.entityCounts('switchyard-smoke')).toMatchObject({ active: 0, deadLetter: 0 });
     const junit = junitCases(readFileSync(reportPath, 'utf8'));
     expect(junit).toMatchObject({ tests: 3, failures: 0, skipped: 0 });

@@ -29,7 +29,7 @@ describe('startListener: what each request is answered', () => {
       name: 'slow',
       async deliver() {
         clock.advance(90_000);
-        return { url: 'slow', status: 200, ok: true, latencyMs: 90_000, attempts: 1 };
+        return { url: 'slow', status: 200, ok: true, latencyMs: 90_000, attempts: 1, error: null };
       },
     };
     const w = await start({ secret: SECRET, clock, toleranceSec: 10 ** 9, sinks: [slowSink] });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/core/errors.js';
 import { FakeClock } from '../../support/fake-clock.js';
-import { startStripeServer, type StripeServer } from '../../support/stripe-server.js';
+import { type StripeServer, useStripeServer } from '../../support/stripe-server.js';
 import { portFor, rejection } from './helpers.js';
 
 let server: StripeServer;
-beforeAll(async () => {
-  server = await startStripeServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+useStripeServer((started) => (server = started));
 
 const keysSeen = () => [...new Set(server.requests.map((r) => r.idempotencyKey))];
 

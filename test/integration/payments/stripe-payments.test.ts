@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/core/errors.js';
-import { startStripeServer, type StripeServer } from '../../support/stripe-server.js';
+import { startStripeServer, type StripeServer, useStripeServer } from '../../support/stripe-server.js';
 import { portFor, rejection, TEST_KEY } from './helpers.js';
 
 let server: StripeServer;
-beforeAll(async () => {
-  server = await startStripeServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+useStripeServer((started) => (server = started));
 
 describe('StripePayments against a Stripe-compatible server', () => {
   it('configures the SDK as documented: pinned API version, no telemetry, key as Bearer, our app info', async () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStripeServer, type StripeServer } from '../../support/stripe-server.js';
+import { describe, expect, it } from 'vitest';
+import { type StripeServer, useStripeServer } from '../../support/stripe-server.js';
 import { TEST_KEY } from './helpers.js';
 
 let server: StripeServer;
-beforeAll(async () => {
-  server = await startStripeServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+useStripeServer((started) => (server = started));
 
 function call(method: string, path: string, form?: string, headers: Record<string, string> = {}) {
   return fetch(`${server.url}${path}`, {

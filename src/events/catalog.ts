@@ -1,4 +1,7 @@
-import { checkoutSession, customer, invoice, subscription } from './billing.js';
+import { checkoutSession } from './checkout.js';
+import { customer } from './customer.js';
+import { invoice } from './invoice.js';
+import { subscription } from './subscription.js';
 import { charge, paymentIntent } from './payments.js';
 import type { Scene } from './scene.js';
 

@@ -7,9 +7,10 @@ import type { Runtime } from '../core/runtime.js';
 
 const HELP = `
 Prints its connection string on stdout (with --json: {"connectionString","host","port"}) and serves until
-Ctrl-C. Without --shared-access-key any SAS key is taken; with it, a client must present a token signed with that
-key (and --shared-access-key-name), or it is refused as Service Bus refuses it (UnauthorizedAccess). Without --config, queues are created when first used and a topic when a
-receiver first opens one of its subscriptions; with --config, other entities are refused (MessagingEntityNotFound).
+Ctrl-C. Without --shared-access-key any SAS key is taken; with it, a client must present a token signed with
+that key (and --shared-access-key-name), or it is refused as Service Bus refuses it (UnauthorizedAccess).
+Without --config, queues are created when first used and a topic when a receiver first opens one of its
+subscriptions; with --config, other entities are refused (MessagingEntityNotFound).
 --config also accepts the Config.json of Microsoft's Docker emulator.
 
 Examples:

@@ -1,13 +1,15 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
-// The listener verifies every request with the same secret: importing it once as a KeyObject saves that work per
-// request. One entry is enough; another secret simply replaces it.
-let cachedKey: string | Buffer | undefined;
+// The listener verifies every request with the same secret string: importing it once as a KeyObject saves that
+// work per request. One entry is enough; another secret simply replaces it. Buffer keys (derived per call, and
+// mutable) are used as they are.
+let cachedKey: string | undefined;
 let cachedObject: KeyObject | undefined;
 
-function keyObject(key: string | Buffer): KeyObject {
+function keyFor(key: string | Buffer): KeyObject | Buffer {
+  if (typeof key !== 'string') return key;
   if (key !== cachedKey || cachedObject === undefined) {
-    cachedObject = createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
+    cachedObject = createSecretKey(Buffer.from(key, 'utf8'));
     cachedKey = key;
   }
   return cachedObject;
@@ -15,7 +17,7 @@ function keyObject(key: string | Buffer): KeyObject {
 
 /** HMAC-SHA256 of the concatenated parts; strings are taken as UTF-8. */
 export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', keyObject(key));
+  const mac = createHmac('sha256', keyFor(key));
   for (const part of parts) mac.update(part);
   return mac.digest();
 }

@@ -31,7 +31,8 @@ export function putTokenProblem(request: Request, key: SharedAccessKey, nowSec: 
   const se = fields.get('se');
   const skn = fields.get('skn');
   if (!sr || !sig || !se || !skn) return 'the token lacks one of sr, sig, se, skn';
-  if (safeDecode(skn) !== key.name) return `unknown shared access key name "${safeDecode(skn)}"`;
+  const keyName = safeDecode(skn);
+  if (keyName !== key.name) return `unknown shared access key name "${keyName}"`;
   if (!/^\d+$/.test(se) || Number(se) < nowSec) return 'the token has expired';
   const expected = createHmac('sha256', key.key).update(`${sr}\n${se}`).digest();
   const given = Buffer.from(safeDecode(sig), 'base64');

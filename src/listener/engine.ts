@@ -140,12 +140,13 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
     event.reason = 'not checked: the listener has no secret';
     if (this.options.secret) {
       const result = verifyWebhook({
-        provider: configured,
+        // Detected above already; 'auto' is left only to word the failure when no provider was found.
+        provider: event.provider ?? 'auto',
         body,
         headers,
         secret: this.options.secret,
         nowSec: Math.floor(this.clock.now() / 1000),
-        toleranceSec: this.options.toleranceSec ?? 300,
+        toleranceSec: this.options.toleranceSec,
       });
       event.provider = result.provider ?? event.provider;
       if (!result.valid) {

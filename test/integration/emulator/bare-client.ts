@@ -102,20 +102,27 @@ export async function receivePeekLock(connection: Connection, address: string, c
   return { receiver, received };
 }
 
+/** A $management answer; `raw` holds its bytes when the connection was made to hand transfers over undecoded. */
+export type Reply = Message & { raw?: Buffer };
+
 /** The $management request/response links of an entity. `request` sends at once and resolves with the answer. */
-export async function management(connection: Connection, entity: string): Promise<{ request(operation: string, body: object): Promise<Message> }> {
+export async function management(connection: Connection, entity: string): Promise<{ request(operation: string, body: object): Promise<Reply> }> {
   const replyTo = `reply-${Math.random().toString(36).slice(2)}`;
   const address = `${entity}/$management`;
   const replies = connection.open_receiver({ source: { address }, target: { address: replyTo } } as never);
   const requests = connection.open_sender({ target: { address } });
   await Promise.all([once(replies, 'receiver_open'), once(requests, 'sendable')]);
-  const waiting = new Map<string, (m: Message) => void>();
-  replies.on('message', (ctx: EventContext) => waiting.get(String(ctx.message?.correlation_id))?.(ctx.message!));
+  const waiting = new Map<string, (m: Reply) => void>();
+  replies.on('message', (ctx: EventContext) => {
+    const raw = Buffer.isBuffer(ctx.message) ? (ctx.message as unknown as Buffer) : undefined;
+    const reply = (raw ? Object.assign(rhea.message.decode(raw), { raw }) : ctx.message) as Reply;
+    waiting.get(String(reply.correlation_id))?.(reply);
+  });
   let n = 0;
   return {
     request(operation, body) {
       const id = `req-${++n}`;
-      const answer = new Promise<Message>((resolve) => waiting.set(id, resolve));
+      const answer = new Promise<Reply>((resolve) => waiting.set(id, resolve));
       requests.send({ message_id: id, reply_to: replyTo, application_properties: { operation }, body });
       return answer;
     },

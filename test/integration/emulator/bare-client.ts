@@ -130,3 +130,14 @@ export async function management(connection: Connection, entity: string): Promis
 }
 
 export const status = (m: Message): unknown => m.application_properties?.statusCode;
+
+/** The error the broker closed the connection with (undefined when the socket just went away). */
+export function closeError(connection: Connection): Promise<{ condition?: string; description?: string } | undefined> {
+  return new Promise((resolve) => {
+    connection.once('connection_error', () => {
+      const error = connection.error as { condition?: unknown; description?: unknown } | undefined;
+      resolve({ condition: String(error?.condition), description: String(error?.description) });
+    });
+    connection.once('disconnected', () => resolve(undefined));
+  });
+}

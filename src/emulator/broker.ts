@@ -11,7 +11,7 @@ import { parseTransfer } from './message.js';
 import { CBS_ACCEPTED, decodeRequest, responseMessage, type Request } from './requests.js';
 import { putTokenProblem, type SharedAccessKey } from './sas.js';
 import type { EntityError, Namespace } from './namespace.js';
-import { outcomes, receiveRawTransfers, setLocalAttach, settleAsRead, transferFormat } from './rhea-internals.js';
+import { attachBeforeTransfer, outcomes, receiveRawTransfers, setLocalAttach, settleAsRead, transferFormat } from './rhea-internals.js';
 
 /** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
 export const MAX_MESSAGE_SIZE = 1024 * 1024;
@@ -120,6 +120,7 @@ export class Broker {
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     receiveRawTransfers(connection);
     settleAsRead(connection);
+    attachBeforeTransfer(connection);
     guardConnection(connection, socket, peer, this.log);
     this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket, authorised: false });
     this.log(`connection from ${peer}`);

@@ -73,6 +73,41 @@ export function settleAsRead(connection: Connection): void {
   };
 }
 
+interface EndpointState {
+  need_open(): boolean;
+}
+
+interface SessionWriter {
+  state: EndpointState;
+  local: { begin: unknown };
+  links: Record<string, { state: EndpointState; local: { attach: unknown } }>;
+  output(frame: unknown): void;
+  _process(): void;
+}
+
+/**
+ * Makes every session write its begin and its links' attaches before any transfer. rhea writes a session's
+ * pending transfers first and the link frames after them, so when a client's attach and its first flow (credit)
+ * arrived together and a message was waiting, the transfer went out on a handle the client did not know yet.
+ */
+export function attachBeforeTransfer(connection: Connection): void {
+  const c = connection as unknown as { create_session(...args: unknown[]): SessionWriter };
+  const create = c.create_session;
+  c.create_session = function (this: unknown, ...args: unknown[]) {
+    const session = create.apply(this, args);
+    const process = session._process;
+    session._process = function (this: SessionWriter) {
+      if (this.state.need_open()) this.output(this.local.begin);
+      for (const name in this.links) {
+        const link = this.links[name]!;
+        if (link.state.need_open()) this.output(link.local.attach);
+      }
+      process.call(this);
+    };
+    return session;
+  };
+}
+
 /**
  * Puts `filter` between the socket and rhea's parser; it passes on (through `input`) what rhea may read. Must be
  * called before the connection accepts its socket, which binds the parser.

@@ -1,17 +1,16 @@
 import { join } from 'node:path';
 import rhea, { type EventContext } from 'rhea';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDrain } from '../../../src/commands/queue/run-drain.js';
-import { runSend } from '../../../src/commands/queue/run-send.js';
-import { receiveRawTransfers } from '../../../src/emulator/rhea-internals.js';
-import { connect, once } from '../emulator/bare-client.js';
-import { userSections } from './amqp-types.js';
-import { QueueWorld } from './support.js';
+import { receiveRawTransfers } from '../../src/emulator/rhea-internals.js';
+import { connect, once } from '../integration/emulator/bare-client.js';
+import { userSections } from '../integration/queue/amqp-types.js';
+import { QueueWorld } from '../integration/queue/support.js';
+import { runCli } from '../support/run-cli.js';
 
 /**
  * drain → send gives back what was drained, as another SDK sees it: every AMQP type a .NET, Java or Python sender
  * can put in application properties, and every body kind, sent by a bare AMQP client, drained and sent back with
- * the CLI, then read down to the AMQP types.
+ * the built CLI (`switchyard queue drain`, `queue send --file`), then read down to the AMQP types.
  */
 const world = new QueueWorld();
 beforeAll(() => world.start());
@@ -60,6 +59,7 @@ const BODIES: Record<string, unknown> = {
   sequence: m.sequence_section!([1, 'a']),
 };
 
+/** Sends the messages with a bare client, drains them with the CLI, sends the file back, returns what arrives. */
 async function roundTrip(messages: object[]): Promise<{ sent: Buffer[]; back: Buffer[] }> {
   const source = world.name('types');
   const target = world.name('back');
@@ -74,9 +74,11 @@ async function roundTrip(messages: object[]): Promise<{ sent: Buffer[]; back: Bu
     for (const s of sent) sender.send(s as never, undefined, 0);
   });
   const dir = await world.tempDir();
-  const out = join(dir, 'drained.ndjson');
-  await runDrain(world.context({ cwd: dir }).ctx, { entity: { name: source, dlq: false }, out, yes: true, idleTimeoutMs: 300 });
-  await runSend(world.context().ctx, { target, file: out });
+  const env = { env: { SERVICEBUS_CONNECTION_STRING: world.connectionString }, cwd: dir };
+  const drain = await runCli(['queue', 'drain', source, '--yes', '--out', 'drained.ndjson', '--idle-timeout', '300ms'], env);
+  expect(drain.code, drain.stderr).toBe(0);
+  const resend = await runCli(['queue', 'send', target, '--file', join(dir, 'drained.ndjson')], env);
+  expect(resend.code, resend.stderr).toBe(0);
   const receiver = conn.open_receiver({ source: { address: target }, credit_window: 0, autoaccept: true } as never);
   const back: Buffer[] = [];
   await new Promise<void>((resolve) => {
@@ -89,31 +91,37 @@ async function roundTrip(messages: object[]): Promise<{ sent: Buffer[]; back: Bu
   return { sent, back };
 }
 
+const idOf = (raw: Buffer) => String(rhea.message.decode(raw as never).message_id);
+let trip: { sent: Map<string, Buffer>; back: Map<string, Buffer> };
+beforeAll(async () => {
+  const messages = [
+    { message_id: 'properties', application_properties: PROPERTIES, body: m.data_section!(Buffer.from('x')) },
+    ...Object.entries(BODIES).map(([kind, body]) => ({ message_id: kind, body })),
+    { message_id: 'dataSeveral', body: m.data_sections!([Buffer.from('ab'), Buffer.from('cd')]) },
+    { message_id: 'sequenceSeveral', body: m.sequence_sections!([[1], ['b']]) },
+  ];
+  const { sent, back } = await roundTrip(messages);
+  trip = { sent: new Map(sent.map((b) => [idOf(b), b])), back: new Map(back.map((b) => [idOf(b), b])) };
+}, 60_000);
+
 describe('queue drain then queue send, read by a bare AMQP client', () => {
-  it('gives back every application property with its AMQP type', async () => {
-    const { sent, back } = await roundTrip([{ message_id: 'p', application_properties: PROPERTIES, body: m.data_section!(Buffer.from('x')) }]);
+  it('gives back every application property with its AMQP type', () => {
     const properties = (raw: Buffer) => userSections(raw).find(([c]) => c === 0x74)![1] as [string, unknown[]];
-    const original = properties(sent[0]!);
-    const returned = properties(back[0]!);
-    const pairs = (map: [string, unknown[]]) => Object.fromEntries(
-      Array.from({ length: map[1].length / 2 }, (_, i) => [(map[1][2 * i] as [string, string])[1], map[1][2 * i + 1]]),
-    );
-    expect(pairs(returned)).toEqual(pairs(original));
+    const pairs = (map: [string, unknown[]]) =>
+      Object.fromEntries(Array.from({ length: map[1].length / 2 }, (_, i) => [(map[1][2 * i] as [string, string])[1], map[1][2 * i + 1]]));
+    expect(pairs(properties(trip.back.get('properties')!))).toEqual(pairs(properties(trip.sent.get('properties')!)));
   });
 
-  it.each(Object.keys(BODIES))('gives back a %s body section for section', async (kind) => {
-    const { sent, back } = await roundTrip([{ message_id: kind, body: BODIES[kind] }]);
-    expect(userSections(back[0]!)).toEqual(userSections(sent[0]!));
+  it.each(Object.keys(BODIES))('gives back a %s body section for section', (kind) => {
+    expect(userSections(trip.back.get(kind)!)).toEqual(userSections(trip.sent.get(kind)!));
   });
 
   // The SDK writes one body section per message, so these are the known limits the README lists.
-  it('gives back several data sections as one holding their bytes in order', async () => {
-    const { back } = await roundTrip([{ message_id: 'ds', body: m.data_sections!([Buffer.from('ab'), Buffer.from('cd')]) }]);
-    expect(userSections(back[0]!)).toEqual([[0x75, ['binary', Buffer.from('abcd').toString('hex')]]]);
+  it('gives back several data sections as one holding their bytes in order', () => {
+    expect(userSections(trip.back.get('dataSeveral')!)).toEqual([[0x75, ['binary', Buffer.from('abcd').toString('hex')]]]);
   });
 
-  it('gives back several amqp-sequence sections as one whose items are the sections', async () => {
-    const { back } = await roundTrip([{ message_id: 'ss', body: m.sequence_sections!([[1], ['b']]) }]);
-    expect(userSections(back[0]!)).toEqual([[0x76, ['list', [['list', [['uint', 1]]], ['list', [['string', 'b']]]]]]]);
+  it('gives back several amqp-sequence sections as one whose items are the sections', () => {
+    expect(userSections(trip.back.get('sequenceSeveral')!)).toEqual([[0x76, ['list', [['list', [['uint', 1]]], ['list', [['string', 'b']]]]]]]);
   });
 });

@@ -25,8 +25,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
 
-function spawnServer(kind) {
-  const child = fork(fileURLToPath(import.meta.url), ['serve', kind], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+function spawnServer(kind, env = process.env) {
+  const child = fork(fileURLToPath(import.meta.url), ['serve', kind], { execArgv: ['--expose-gc'], stdio: 'inherit', env });
   return new Promise((resolve) => child.once('message', (m) => resolve({ child, port: m.port })));
 }
 
@@ -51,18 +51,18 @@ function signedRequest() {
 
 
 async function main() {
-  const KINDS = ['listener', 'record', 'floor', 'express'];
+  const KINDS = ['listener', 'record', 'disk', 'floor', 'express'];
   const servers = {};
   for (const kind of KINDS) servers[kind] = await spawnServer(kind);
   const runs = Object.fromEntries(KINDS.map((k) => [k, []]));
   const cpu = Object.fromEntries(KINDS.map((k) => [k, []]));
-  for (const kind of KINDS) {
+  for (const kind of KINDS.filter((k) => k !== 'disk')) {
     await load({ port: servers[kind].port, connections: CONNECTIONS, count: 3000, seconds: 2, request: signedRequest }); // warm-up
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of KINDS) {
       const before = (await ask(servers[kind].child, 'cpu')).cpu;
-      const r = await load({ port: servers[kind].port, connections: CONNECTIONS, count: 1_000_000, seconds: SECONDS, request: signedRequest });
+      const r = kind === 'disk' ? (await ask(servers.disk.child, 'write')).result : await load({ port: servers[kind].port, connections: CONNECTIONS, count: 1_000_000, seconds: SECONDS, request: signedRequest });
       const after = (await ask(servers[kind].child, 'cpu')).cpu;
       const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
       if (bad.length) throw new Error(`${kind} answered ${JSON.stringify(r.statuses)}`);
@@ -84,6 +84,7 @@ async function main() {
   console.log(`throughput, ${CONNECTIONS} keep-alive connections, medians of ${ROUNDS} alternating ${SECONDS}-s rounds:`);
   console.log(`  listener, verification on     ${fmt(summary('listener'))}`);
   console.log(`  listener --record (fsynced)   ${fmt(summary('record'))}`);
+  console.log(`  the disk alone: fixture files ${fmt(summary('disk')).replace('req/s', 'files/s')}`);
   console.log(`  floor: HMAC + compare + JSON  ${fmt(summary('floor'))}`);
   console.log(`  express + constructEvent      ${fmt(summary('express'))}`);
   const pairs = (a, b) => runs[a].map((r, i) => r.rps / runs[b][i].rps);
@@ -96,7 +97,8 @@ async function main() {
   goal('listener / floor             ', 'listener', 'floor', 0.9);
   goal('listener / express           ', 'listener', 'express', 2.5);
   goal('listener --record / listener ', 'record', 'listener', 0.7);
-  for (const kind of ['record', 'floor', 'express']) servers[kind].child.kill();
+  console.log(`  listener --record / the disk alone (how near recording is to what the disk takes): ${median(pairs('record', 'disk')).toFixed(2)}`);
+  for (const kind of ['record', 'disk', 'floor', 'express']) servers[kind].child.kill();
 
   const { child } = servers.listener;
   const fresh = await spawnServer('listener');
@@ -149,6 +151,33 @@ async function serve(kind) {
     server.keepAliveTimeout = 5000;
     return { port: server.address().port };
   }
+  if (kind === 'disk') {
+    // What the disk takes without any HTTP: the recorder's writer fed by as many writers as there are connections,
+    // each writing the next file once its last is on disk.
+    const { GroupCommitWriter } = await import('../dist/core/group-commit.js');
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-disk-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const writer = new GroupCommitWriter(dir);
+    const text = JSON.stringify({ provider: 'stripe', method: 'POST', path: '/', headers: signedRequest().headers, body: signedRequest().body.toString() }, null, 2);
+    let n = 0;
+    const write = async () => {
+      const t0 = performance.now();
+      const deadline = t0 + SECONDS * 1000;
+      const latencies = [];
+      const one = async () => {
+        while (performance.now() < deadline) {
+          const t = performance.now();
+          await writer.write(`${String(++n).padStart(8, '0')}.json`, text);
+          latencies.push(performance.now() - t);
+        }
+      };
+      await Promise.all(Array.from({ length: CONNECTIONS }, one));
+      latencies.sort((a, b) => a - b);
+      const done = latencies.length;
+      return { done, rps: done / ((performance.now() - t0) / 1000), p50: latencies[done >> 1], p99: latencies[Math.floor(done * 0.99)], statuses: { 200: done } };
+    };
+    return { port: 0, write };
+  }
   const { startListener } = await import('../dist/listener/index.js');
   const recordDir = kind === 'record' ? mkdtempSync(join(tmpdir(), 'switchyard-bench-record-')) : undefined;
   if (recordDir) process.on('exit', () => rmSync(recordDir, { recursive: true, force: true }));
@@ -160,6 +189,7 @@ if (process.argv[2] === 'serve') {
   const server = await serve(process.argv[3]);
   process.on('message', (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
+    if (m === 'write') void server.write().then((result) => process.send({ result }));
     if (m === 'recorded') process.send({ recorded: server.recorded?.() ?? 0 });
     if (m === 'memory') {
       const before = process.memoryUsage().rss;

@@ -1,4 +1,5 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { ensureDir } from '../core/output-path.js';
 import { createEnvelope, writeFixtureAtomic } from '../core/fixtures.js';
 import type { Headers } from '../adapters/webhooks/scheme.js';
 import type { ReceivedEvent } from './types.js';
@@ -38,7 +39,7 @@ export class Recorder {
   ) {}
 
   static async open(dir: string, secret?: string): Promise<Recorder> {
-    await mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     let last = 0;
     for (const name of await readdir(dir)) {
       const match = /^(\d+)-.*\.json$/.exec(name);

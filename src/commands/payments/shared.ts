@@ -63,8 +63,7 @@ export async function preparePayments(ctx: Context, flags: SessionFlags, options
   const retryBaseMs = retryBaseFromEnv(ctx.rt.env);
   if (mode === 'live') {
     ctx.out.warn(`LIVE MODE: using ${maskSecret(apiKey)}; real money moves`);
-    const ok = await ctx.prompt.confirm(`Use the LIVE Stripe key ${maskSecret(apiKey)}? Real money will move.`, flags.yes, 'using a live Stripe key');
-    if (!ok) throw new UsageError('live mode was not confirmed; nothing was sent to Stripe');
+    await ctx.prompt.confirm(`Use the LIVE Stripe key ${maskSecret(apiKey)}? Real money will move.`, flags.yes, 'using a live Stripe key', 'nothing was sent to Stripe');
   } else {
     ctx.out.info(`test mode (${maskSecret(apiKey)})${live ? '; --live has no effect with a test key' : ''}`);
   }

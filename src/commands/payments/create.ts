@@ -39,7 +39,7 @@ async function amountAndCurrency(ctx: Context, flags: CreateFlags): Promise<{ am
   // here is caught as the amount it is.
   const currencyText =
     flags.currency ??
-    (await ctx.prompt.text('--currency', 'Currency first: a three-letter code such as usd, eur or jpy (the amount is asked next)', {
+    (await ctx.prompt.text('--currency', 'Currency first (usd, eur, jpy…; the amount is asked next)', {
       validate: (v) =>
         /^\s*[\d.,_]+\s*$/.test(v)
           ? 'that is an amount: type the currency first (usd, eur, jpy…); the amount is asked next'

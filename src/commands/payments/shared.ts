@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   createPaymentsPort,
+  resolveStripeApiBase,
   resolveStripeKey,
   type PaymentsOptions,
   type PaymentsPort,
@@ -58,6 +59,8 @@ export interface PaymentsSession {
 export async function preparePayments(ctx: Context, flags: SessionFlags, options: PaymentsOptions = {}): Promise<PaymentsSession> {
   const live = flags.live === true;
   const { apiKey, mode } = resolveStripeKey(ctx.config, live);
+  // Checked now rather than at connect(), so a bad base is the only line printed.
+  resolveStripeApiBase(ctx.config);
   const timeoutMs = parseDuration(flags.timeout ?? '30s', '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than zero');
   const retryBaseMs = retryBaseFromEnv(ctx.rt.env);

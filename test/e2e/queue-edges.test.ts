@@ -33,7 +33,8 @@ describe('a topic named where a queue or subscription belongs', () => {
   it.each([['peek'], ['triage'], ['drain', '--yes'], ['resubmit', '--yes']])('queue %s <topic>: exit 2, the hint names topic/subscriptions/<name>', async (verb, ...rest) => {
     const r = await sy(['queue', verb, 'events', ...rest]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^error: "events" is a topic/m);
+    expect(r.stderr).toMatch(/^error: "events" is a topic/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('events/subscriptions/<name>');
     expect(r.stderr).not.toMatch(/retrying later may help|\$DeadLetterQueue\/Subscriptions/);
     expect(r.stdout).toBe('');

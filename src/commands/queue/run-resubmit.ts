@@ -109,7 +109,9 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     if (owned) await port?.close();
   }
   const interrupted = ctx.signal.aborted || (isSwitchyardError(failure) && failure.exitCode === 130);
-  summarize(ctx, entityPath(source), target, state, failure !== undefined && !interrupted);
+  // A usage mistake found before any dead letter was touched (a topic named as the source) is the error line only.
+  const untouched = state.resubmitted === 0 && state.skipped === 0 && isSwitchyardError(failure) && failure.exitCode === 2;
+  if (!untouched) summarize(ctx, entityPath(source), target, state, failure !== undefined && !interrupted);
   if (interrupted) throw new InterruptedError(`interrupted: resubmitted ${plural(state.resubmitted, 'dead letter')} before stopping`);
   if (failure) throw failure;
   const result = { resubmitted: state.resubmitted, skipped: state.skipped, target, dryRun: false };

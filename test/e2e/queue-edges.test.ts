@@ -39,6 +39,13 @@ describe('a topic named where a queue or subscription belongs', () => {
     expect(r.stderr).not.toMatch(/retrying later may help|\$DeadLetterQueue\/Subscriptions/);
     expect(r.stdout).toBe('');
   });
+
+  it("the emulator's own refusal, shown by --verbose, names a path that can exist", async () => {
+    const r = await sy(['queue', 'triage', 'events', '--verbose']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('events/Subscriptions/<name>/$DeadLetterQueue');
+    expect(r.stderr).not.toContain('$DeadLetterQueue/Subscriptions');
+  });
 });
 
 describe('piped tables', () => {

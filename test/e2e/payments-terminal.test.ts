@@ -57,6 +57,13 @@ describe.skipIf(!hasScript)('payments on a terminal', () => {
     expect(r.output).toContain('--amount 20 = 0.20 USD (a whole number counts minor units: for 20 USD write 20.00)');
   });
 
+  it('webhooks sign - stops at the first Ctrl-C while waiting for the body, and signs nothing', async () => {
+    const r = await onTerminal(['webhooks', 'sign', '-', '--secret', 'whsec_c2VjcmV0c2VjcmV0'], [['end it with Ctrl-D', { ctrlC: true }]]);
+    expect(r.code).toBe(130);
+    expect(r.output).toContain('interrupted while reading stdin: nothing was done');
+    expect(r.output).not.toContain('stripe-signature');
+  });
+
   it('asks before using a live key, and sends nothing when the answer is no', async () => {
     const r = await onTerminal(['payments', 'list', '--live'], [['Use the LIVE Stripe key', 'n']], {
       STRIPE_API_KEY: LIVE, STRIPE_API_BASE: server.url,

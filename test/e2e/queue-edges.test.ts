@@ -113,6 +113,13 @@ describe.skipIf(!hasScript)('confirmations on a terminal', () => {
     expect(world.emulator.entityCounts('dead')).toMatchObject({ deadLetter: 2 });
   });
 
+  it('Ctrl-C while queue send --file - waits for stdin: exit 130 at the first interrupt, nothing sent', async () => {
+    const r = await onTerminal(['queue', 'send', 'keep', '--file', '-'], [['end with Ctrl-D', { ctrlC: true }]], env());
+    expect(r.code).toBe(130);
+    expect(r.output).toContain('interrupted while reading stdin: nothing was done');
+    expect(world.emulator.entityCounts('keep')).toMatchObject({ active: 3 });
+  });
+
   it('answering no is the same cancellation (exit 130), not a usage error', async () => {
     const r = await onTerminal(['queue', 'drain', 'keep'], [['Drain every message', 'n']], env());
     expect(r.code).toBe(130);

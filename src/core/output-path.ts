@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, openSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { ensureDirSync } from './make-dir.js';
 
 /**
  * What an output flag names: `dir`, a directory the command writes files into (created when missing, level by
@@ -51,23 +52,6 @@ function fileInTheWay(path: string): string | undefined {
       // missing or unreachable: look further up
     }
     if (dirname(p) === p) return undefined;
-  }
-}
-
-/**
- * Creates `dir` one level at a time. Node's recursive mkdir loops for ever on a path such as /proc/x, whose
- * parent exists but refuses every mkdir with ENOENT; here each level is tried once.
- */
-export function ensureDirSync(dir: string): void {
-  const found = statOrNull(dir);
-  if (found?.isDirectory()) return;
-  if (found) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
-  const parent = dirname(dir);
-  if (parent !== dir) ensureDirSync(parent);
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, InterruptedError } from '../core/errors.js';
 import type { GlobalFlags } from '../core/context.js';
 import { Output } from '../core/output.js';
+import { checkOutputPath } from '../core/output-path.js';
 import { parseDuration, parseInteger } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
 
@@ -58,6 +59,7 @@ export async function runEmulator(rt: Runtime, out: Output, flags: EmulatorFlags
   const lockDurationMs = parseDuration(flags.lockDuration, '--lock-duration');
   if (lockDurationMs <= 0) throw new ConfigError('--lock-duration must be longer than 0');
   const maxDeliveryCount = parseInteger(flags.maxDeliveryCount, '--max-delivery-count', 1, 1_000_000);
+  const dataDir = flags.data === undefined ? undefined : checkOutputPath(flags.data, '--data', { kind: 'dir', cwd: rt.cwd });
   // Loaded here, so that --help and the other commands never load rhea.
   const { startEmulator, EmulatorConfigError } = await import('../emulator/index.js');
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
@@ -68,7 +70,7 @@ export async function runEmulator(rt: Runtime, out: Output, flags: EmulatorFlags
       config: flags.config,
       lockDurationMs,
       maxDeliveryCount,
-      dataDir: flags.data,
+      dataDir,
       sharedAccessKey: flags.sharedAccessKey === undefined ? undefined : { name: flags.sharedAccessKeyName, key: flags.sharedAccessKey },
       log: (line) => out.debug(line),
     });

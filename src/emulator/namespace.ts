@@ -88,7 +88,8 @@ export class Namespace {
     const key = p.name.toLowerCase();
     if (p.subscription === undefined) {
       if (this.topics.has(key)) {
-        return { condition: 'amqp:not-allowed', description: `'${path}' is a topic; receive from one of its subscriptions (${path}/Subscriptions/<name>).` };
+        const dlq = p.deadLetter ? '/$DeadLetterQueue' : '';
+        return { condition: 'amqp:not-allowed', description: `'${p.name}' is a topic; receive from one of its subscriptions (${p.name}/Subscriptions/<name>${dlq}).` };
       }
       const q = this.queues.get(key) ?? (this.strict ? undefined : this.addQueue(p.name));
       if (!q) return notFound(path);

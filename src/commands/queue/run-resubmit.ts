@@ -14,6 +14,7 @@ import {
   type QueueSender,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
+import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { LockKeeper } from './lock-keeper.js';
 import { matcher, propertyText, type Filters } from './resubmit-filter.js';
@@ -75,15 +76,13 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     );
   }
   if (input.dryRun) return dryRun(ctx, input, source, target, match);
-  const confirmed = await ctx.prompt.confirm(
+  if (input.journal) checkOutputPath(input.journal, '--journal', { kind: 'file', cwd: ctx.rt.cwd });
+  await ctx.prompt.confirm(
     `Resubmit ${input.max ? `up to ${plural(input.max, 'dead letter')}` : 'the matching dead letters'} of ${entityPath(input.entity)} to ${target}?`,
     input.yes,
     'queue resubmit',
+    'nothing was resubmitted',
   );
-  if (!confirmed) {
-    ctx.out.info('cancelled: nothing was resubmitted');
-    return { resubmitted: 0, skipped: 0, target, dryRun: false };
-  }
   const journal = input.journal ? await openJournal(ctx, input.journal) : undefined;
   const state: RunState = { resubmitted: 0, skipped: 0, duplicates: 0 };
   let failure: unknown;
@@ -110,7 +109,9 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     if (owned) await port?.close();
   }
   const interrupted = ctx.signal.aborted || (isSwitchyardError(failure) && failure.exitCode === 130);
-  summarize(ctx, entityPath(source), target, state, failure !== undefined && !interrupted);
+  // A usage mistake found before any dead letter was touched (a topic named as the source) is the error line only.
+  const untouched = state.resubmitted === 0 && state.skipped === 0 && isSwitchyardError(failure) && failure.exitCode === 2;
+  if (!untouched) summarize(ctx, entityPath(source), target, state, failure !== undefined && !interrupted);
   if (interrupted) throw new InterruptedError(`interrupted: resubmitted ${plural(state.resubmitted, 'dead letter')} before stopping`);
   if (failure) throw failure;
   const result = { resubmitted: state.resubmitted, skipped: state.skipped, target, dryRun: false };

@@ -3,6 +3,7 @@ import type { Runtime } from '../../core/runtime.js';
 import { drainCommand } from './drain.js';
 import { listCommand } from './list.js';
 import { peekCommand } from './peek.js';
+import { purgeCommand } from './purge.js';
 import { resubmitCommand } from './resubmit.js';
 import { sendCommand } from './send.js';
 import { triageCommand } from './triage.js';
@@ -16,5 +17,6 @@ export function queueCommand(rt: Runtime): Command {
     .addCommand(drainCommand(rt))
     .addCommand(sendCommand(rt))
     .addCommand(resubmitCommand(rt))
+    .addCommand(purgeCommand(rt))
     .addCommand(listCommand(rt));
 }

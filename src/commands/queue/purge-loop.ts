@@ -1,0 +1,90 @@
+import type { DeletingReceiver, LockedMessage, LockedReceiver, QueueMessage } from '../../adapters/queue/index.js';
+import { LockKeeper } from './lock-keeper.js';
+import { HOLD_LIMIT } from './run-resubmit.js';
+import { settleLimit } from './shared.js';
+
+export interface PurgeLoopOptions {
+  /** Delete at most this many; default all. */
+  max?: number;
+  /** Stop when no message arrives for this long. */
+  idleTimeoutMs: number;
+  /** Messages per receive; default 250. */
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called after each batch with the running total. */
+  onProgress?: (purged: number) => void;
+}
+
+/** Messages per receive: larger than drain's 100, since nothing is written or settled per message. */
+export const PURGE_BATCH = 250;
+
+/**
+ * Receive-and-delete in batches until an empty receive, `max`, or the signal. Returns how many were deleted.
+ * Stops between batches on the signal, so the count is exact: a batch received is a batch deleted.
+ */
+export async function purgeAll(receiver: DeletingReceiver, options: PurgeLoopOptions): Promise<number> {
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  const size = options.batchSize ?? PURGE_BATCH;
+  let purged = 0;
+  while (purged < max && !options.signal?.aborted) {
+    let n: number;
+    try {
+      n = await receiver.deleteBatch(Math.min(size, max - purged), { maxWaitMs: options.idleTimeoutMs, signal: options.signal });
+    } catch (error) {
+      if (options.signal?.aborted) break;
+      throw error;
+    }
+    if (n === 0) break;
+    purged += n;
+    options.onProgress?.(purged);
+  }
+  return purged;
+}
+
+export interface FilteredPurge {
+  purged: number;
+  /** Distinct messages seen that did not match (or came after --max): abandoned, still in the entity. */
+  skipped: number;
+  /** The scan stopped at HOLD_LIMIT held messages: there may be more to purge. */
+  stoppedAtHoldLimit: boolean;
+}
+
+/**
+ * Peek-lock scan: complete what matches, hold the rest locked while scanning (so no message is seen twice) and
+ * abandon them at the end, untouched, as `resubmit` does with dead letters it leaves.
+ */
+export async function purgeMatching(
+  receiver: LockedReceiver,
+  match: (m: QueueMessage) => boolean,
+  options: PurgeLoopOptions,
+): Promise<FilteredPurge> {
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  const keeper = new LockKeeper(receiver);
+  const held: LockedMessage[] = [];
+  let purged = 0;
+  try {
+    while (purged < max && held.length < HOLD_LIMIT && !options.signal?.aborted) {
+      let batch: LockedMessage[];
+      try {
+        batch = await receiver.receive(options.batchSize ?? 100, { maxWaitMs: options.idleTimeoutMs, signal: options.signal });
+      } catch (error) {
+        if (options.signal?.aborted) break;
+        throw error;
+      }
+      if (batch.length === 0) break;
+      const chosen: LockedMessage[] = [];
+      const kept: LockedMessage[] = [];
+      for (const m of batch) (match(m.message) && purged + chosen.length < max ? chosen : kept).push(m);
+      held.push(...kept);
+      keeper.add(kept);
+      const failed = await settleLimit(chosen, 64, (m) => receiver.complete(m));
+      // A failed completion (lock lost) leaves the message in the entity: it is not counted as purged.
+      purged += chosen.length - failed.length;
+      options.onProgress?.(purged);
+    }
+  } finally {
+    keeper.stop();
+    await settleLimit(held, 64, (m) => receiver.abandon(m));
+  }
+  return { purged, skipped: new Set(held.map((m) => m.message.sequenceNumber)).size, stoppedAtHoldLimit: held.length >= HOLD_LIMIT };
+}

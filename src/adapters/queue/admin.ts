@@ -2,7 +2,7 @@
  * The queue admin port: what `queue list` and `doctor` need from a broker's management API, in broker-neutral
  * terms. Implemented over Service Bus's HTTP management API in service-bus-admin.ts.
  */
-import type { EntityRef } from './queue.js';
+import type { EntityRef, QueueConnection } from './queue.js';
 
 export type EntityKind = 'queue' | 'topic' | 'subscription';
 
@@ -52,3 +52,8 @@ export interface QueueAdminOptions {
 
 /** Microsoft's emulator serves its management API here; so does `switchyard emulator` by default. */
 export const DEFAULT_EMULATOR_MANAGEMENT_PORT = 5300;
+
+/** The connection string points at a local emulator (Microsoft's or switchyard's). */
+export function isDevelopmentEmulator(connection: QueueConnection): boolean {
+  return 'connectionString' in connection && /(?:^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(?:;|$)/i.test(connection.connectionString);
+}

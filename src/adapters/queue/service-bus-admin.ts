@@ -10,6 +10,7 @@ import {
 import { AuthError, UnavailableError, UsageError } from '../../core/errors.js';
 import {
   DEFAULT_EMULATOR_MANAGEMENT_PORT,
+  isDevelopmentEmulator,
   type AdminOptions,
   type EntityOverview,
   type QueueAdminOptions,
@@ -18,11 +19,6 @@ import {
 import { entityPath } from './entity.js';
 import type { EntityRef, QueueConnection } from './queue.js';
 import { mapServiceBusError, type ErrorScope } from './service-bus-errors.js';
-
-/** The connection string points at a local emulator (Microsoft's or switchyard's). */
-export function isDevelopmentEmulator(connection: QueueConnection): boolean {
-  return 'connectionString' in connection && /(?:^|;)\s*UseDevelopmentEmulator\s*=\s*true\s*(?:;|$)/i.test(connection.connectionString);
-}
 
 /**
  * ServiceBusAdministrationClient (Service Bus's HTTP management API, ATOM feeds). SDK 7.9 always calls

@@ -57,18 +57,10 @@ export async function runPurge(ctx: Context, input: PurgeInput): Promise<PurgeRe
     ({ port, owned } = await portFor(ctx, input.port));
     if (match) {
       const receiver = await port.openReceiver(input.entity);
-      try {
-        result = await purgeMatching(receiver, match, loop);
-      } finally {
-        await receiver.close();
-      }
+      result = await closing(receiver, () => purgeMatching(receiver, match, loop));
     } else {
       const receiver = await port.openDeletingReceiver(input.entity);
-      try {
-        result.purged = await purgeAll(receiver, loop);
-      } finally {
-        await receiver.close();
-      }
+      result.purged = await closing(receiver, () => purgeAll(receiver, loop));
     }
   } catch (error) {
     failure = error;
@@ -84,6 +76,14 @@ export async function runPurge(ctx: Context, input: PurgeInput): Promise<PurgeRe
   if (interrupted) throw new InterruptedError(`interrupted: purged ${plural(result.purged, 'message')} before stopping`);
   if (failure) throw failure;
   return finish(ctx, { purged: result.purged, skipped: result.skipped, dryRun: false });
+}
+
+async function closing<T>(receiver: { close(): Promise<void> }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    await receiver.close();
+  }
 }
 
 function finish(ctx: Context, result: PurgeResult): PurgeResult {

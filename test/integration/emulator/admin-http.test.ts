@@ -42,7 +42,7 @@ describe('HTTP management API through ServiceBusAdministrationClient', () => {
     await sender.scheduleMessages({ body: 'later' }, new Date(Date.now() + 60_000));
     const receiver = sb.createReceiver('orders');
     const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
-    await receiver.deadLetterMessage(first!, { deadLetterReason: 'bad' });
+    await receiver.deadLetterMessage(first!, { deadLetterReason: 'bad', deadLetterErrorDescription: 'bad' });
     const admin = adminClient(em);
 
     const queue = await admin.getQueue('orders');

@@ -138,6 +138,9 @@ export function declaredSettings(xml: string, name: string): QueueConfig {
 export function createEntity(view: AdminView, path: { name: string; subscription?: string }, kind: string, xml: string): object {
   const key = path.name.toLowerCase();
   const decl = declaredSettings(xml, path.subscription ?? path.name);
+  if ((decl as { requiresSession?: boolean }).requiresSession && !requiresSession(view.settings(decl))) {
+    throw new AdminError(400, 'RequiresSession: this emulator does not support sessions');
+  }
   if (path.subscription !== undefined) {
     const topic = view.topics.get(key);
     if (!topic) throw new AdminError(404, `The messaging entity '${path.name}' could not be found.`);

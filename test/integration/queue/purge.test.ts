@@ -22,6 +22,19 @@ describe('runPurge', () => {
     expect(world.emulator.entityCounts('work')?.total).toBe(0);
   });
 
+  it('Ctrl-C stops after the current batch with exit 130 and an exact count of what was deleted', async () => {
+    await send(world.client(), 'work', numbered(4000, 'w'));
+    const { ctx, rt } = world.context();
+    const running = runPurge(ctx, { entity: { name: 'work', dlq: false }, batchSize: 50, ...FAST });
+    while ((world.emulator.entityCounts('work')?.total ?? 0) > 3500) await new Promise((r) => setTimeout(r, 5));
+    rt.abort();
+    const error = (await running.catch((e: unknown) => e)) as { exitCode: number; message: string };
+    expect(error.exitCode).toBe(130);
+    const purged = Number(/purged ([\d,]+) messages? before stopping/.exec(error.message)?.[1]?.replace(/,/g, ''));
+    expect(purged).toBeGreaterThan(0);
+    expect(purged + world.emulator.entityCounts('work')!.total).toBe(4000);
+  });
+
   it('--max stops after that many, the rest stays in order', async () => {
     await send(world.client(), 'work', numbered(300, 'w'));
     const { ctx } = world.context();

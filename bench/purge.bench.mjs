@@ -5,10 +5,14 @@
 //  faster bare loop. Goal: at least 0.90.
 // Both are timed from spawn to exit, so both pay Node start-up and the SDK import, and both stop after the same
 // 500 ms without a message. Rounds alternate which one goes first, so neither always meets a warmer broker.
+// Then the loop alone, in this process: purgeAll (what the command runs, through the queue port) vs the bare SDK
+// loop with the same batch size, 10,000 messages each, so start-up and machine noise weigh less.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceBusClient } from '@azure/service-bus';
+import { createQueuePort } from '../dist/adapters/queue/index.js';
+import { purgeAll } from '../dist/commands/queue/purge-loop.js';
 import { startEmulator } from '../dist/emulator/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,6 +96,46 @@ try {
   console.log(`  bare SDK receiveAndDelete loop, batches of 250: ${fmt(bare[250])}`);
   console.log(`  switchyard queue purge (batches of 250):        ${fmt(cli)}`);
   console.log(`  ratio CLI / faster bare loop:                   ${(cliRate / best).toFixed(2)}  (goal >= 0.90)`);
+
+  const loop = { bare: [], purgeAll: [] };
+  const LOOP_COUNT = 10_000;
+  const timed = async (key, q, body) => {
+    const t = performance.now();
+    const n = await body();
+    if (n !== LOOP_COUNT) throw new Error(`${key} deleted ${n}`);
+    loop[key].push(LOOP_COUNT / ((performance.now() - t - IDLE_MS) / 1000));
+  };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await fill(client, `lb-${round}`, LOOP_COUNT);
+    await fill(client, `lp-${round}`, LOOP_COUNT);
+    const bareLoop = async () => {
+      // A fresh client, as purgeAll's port is: both pay for connecting inside the timed part.
+      const own = new ServiceBusClient(emulator.connectionString);
+      const receiver = own.createReceiver(`lb-${round}`, { receiveMode: 'receiveAndDelete' });
+      await timed('bare', `lb-${round}`, async () => {
+        let n = 0;
+        for (;;) {
+          const batch = await receiver.receiveMessages(250, { maxWaitTimeInMs: IDLE_MS });
+          if (batch.length === 0) return n;
+          n += batch.length;
+        }
+      });
+      await own.close();
+    };
+    const ours = async () => {
+      const port = await createQueuePort({ connectionString: emulator.connectionString });
+      const receiver = await port.openDeletingReceiver({ name: `lp-${round}`, dlq: false });
+      await timed('purgeAll', `lp-${round}`, () => purgeAll(receiver, { idleTimeoutMs: IDLE_MS }));
+      await receiver.close();
+      await port.close();
+    };
+    if (round % 2 === 0) await ours().then(bareLoop);
+    else await bareLoop().then(ours);
+  }
+  console.log(`the loop alone, in this process, ${LOOP_COUNT.toLocaleString('en-US')} messages (idle wait subtracted):`);
+  console.log(`  bare SDK loop, batches of 250:                  ${fmt(loop.bare)}`);
+  console.log(`  purgeAll through the queue port:                ${fmt(loop.purgeAll)}`);
+  console.log(`  ratio purgeAll / bare:                          ${(median(loop.purgeAll) / median(loop.bare)).toFixed(2)}  (goal >= 0.90)`);
 } finally {
   await client.close();
   await emulator.close();

@@ -1,4 +1,6 @@
+import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import { runCli, type CliResult } from '../support/run-cli.js';
 import { QueueWorld, deadLetter, numbered, peekAll, send } from '../integration/queue/support.js';
 
@@ -55,6 +57,21 @@ describe('switchyard queue purge (black-box)', () => {
     const missing = await sy(['nope', '--yes', '--idle-timeout', '300ms']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/"nope" on .* does not exist/);
+  });
+
+  it('exit 3 when the key is refused, with nothing deleted and no key printed', async () => {
+    const keyed = await startEmulator({ sharedAccessKey: { name: 'ops', key: 'right-key' }, config: { queues: [{ name: 'orders' }] } });
+    const client = new ServiceBusClient(keyed.connectionString);
+    try {
+      await send(client, 'orders', numbered(3, 'k'));
+      const result = await sy(['orders', '--yes'], { SERVICEBUS_CONNECTION_STRING: keyed.connectionString.replace('right-key', 'wrong-key') });
+      expect(result.code).toBe(3);
+      expect(result.stderr).not.toContain('wrong-key');
+      expect(keyed.entityCounts('orders')?.active).toBe(3);
+    } finally {
+      await client.close();
+      await keyed.close();
+    }
   });
 
   it('exit 4 when Service Bus cannot be reached; the help says no copy is kept and points to drain', async () => {

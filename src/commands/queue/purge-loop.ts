@@ -1,6 +1,5 @@
 import type { DeletingReceiver, LockedMessage, LockedReceiver, QueueMessage } from '../../adapters/queue/index.js';
 import { LockKeeper } from './lock-keeper.js';
-import { HOLD_LIMIT } from './run-resubmit.js';
 import { settleLimit } from './shared.js';
 
 export interface PurgeLoopOptions {
@@ -14,6 +13,9 @@ export interface PurgeLoopOptions {
   /** Called after each batch with the running total. */
   onProgress?: (purged: number) => void;
 }
+
+/** Non-matching messages held (locked) at most while scanning, as resubmit does; beyond that the scan stops. */
+export const HOLD_LIMIT = 20_000;
 
 /** Messages per receive: larger than drain's 100, since nothing is written or settled per message. */
 export const PURGE_BATCH = 250;

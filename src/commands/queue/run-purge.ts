@@ -1,9 +1,8 @@
 import { entityPath, resolveQueueConnection, type EntityRef, type QueueMessage, type QueuePort } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { InterruptedError, isSwitchyardError } from '../../core/errors.js';
-import { purgeAll, purgeMatching } from './purge-loop.js';
+import { HOLD_LIMIT, purgeAll, purgeMatching } from './purge-loop.js';
 import { matcher, type Filters } from './resubmit-filter.js';
-import { HOLD_LIMIT } from './run-resubmit.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
 import { plural, portFor, rate } from './shared.js';
 

@@ -91,7 +91,6 @@ class AdminApi {
     const parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
     const at = (path: string) => `${base}/${path}?api-version=${url.searchParams.get('api-version') ?? '2021-05'}`;
     const lower = parts.map((p) => p.toLowerCase());
-    if (method === 'GET' && lower.length === 1 && lower[0] === 'health') return { status: 200, body: '' };
     if (method === 'GET' && lower.length === 1 && lower[0] === '$namespaceinfo') return ok(this.namespaceEntry(at('$namespaceinfo')));
     if (method === 'GET' && lower.length === 2 && lower[0] === '$resources') {
       if (lower[1] === 'queues') return this.page(url, base, at, [...this.view.queues.values()].map((q) => this.queueEntry(q, at)));
@@ -106,7 +105,11 @@ class AdminApi {
     if (!path) throw new AdminError(400, `unsupported management path ${url.pathname}`);
     if (method === 'GET') {
       const entry = this.find(path, at);
-      return entry ? ok(entryXml(entry, true)) : ok(feedXml(at(parts.join('/')), 'Publicly Listed Services', []));
+      if (entry) return ok(entryXml(entry, true));
+      // Microsoft's emulator answers health checks here; a queue named "health" still wins (an empty 200 also
+      // reads as "not found" to the SDK).
+      if (lower.length === 1 && lower[0] === 'health') return { status: 200, body: '' };
+      return ok(feedXml(at(parts.join('/')), 'Publicly Listed Services', []));
     }
     if (method === 'PUT') {
       if (update) throw new AdminError(400, 'updating an entity is not supported by the emulator');

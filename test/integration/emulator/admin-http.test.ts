@@ -114,6 +114,9 @@ describe('HTTP management API through ServiceBusAdministrationClient', () => {
     expect(em.entityCounts('switchyard-smoke')).toBeUndefined();
     expect(await all(admin.listQueues())).toEqual([]);
     expect((await admin.getNamespaceProperties()).messagingSku).toBe('Standard');
+    expect((await fetch(`http://127.0.0.1:${em.managementPort}/health`)).status).toBe(200);
+    await admin.createQueue('health');
+    expect((await admin.getQueue('health')).name).toBe('health');
   });
 
   it('checks the SAS signature when the emulator has a key: a wrong key is UnauthorizedRequestError', async () => {

@@ -88,7 +88,12 @@ class AdminApi {
 
   handle(method: string, rawUrl: string, base: string, body: string, update: boolean): { status: number; body: string } {
     const url = new URL(rawUrl, base);
-    const parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+    } catch {
+      throw new AdminError(400, `the path ${url.pathname} is not valid percent-encoding`);
+    }
     const at = (path: string) => `${base}/${path}?api-version=${url.searchParams.get('api-version') ?? '2021-05'}`;
     const lower = parts.map((p) => p.toLowerCase());
     if (method === 'GET' && lower.length === 1 && lower[0] === '$namespaceinfo') return ok(this.namespaceEntry(at('$namespaceinfo')));

@@ -115,6 +115,11 @@ describe('HTTP management API through ServiceBusAdministrationClient', () => {
     expect(await all(admin.listQueues())).toEqual([]);
     expect((await admin.getNamespaceProperties()).messagingSku).toBe('Standard');
     expect((await fetch(`http://127.0.0.1:${em.managementPort}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${em.managementPort}/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`http://127.0.0.1:${em.managementPort}/a/b`)).status).toBe(400);
+    const big = await fetch(`http://127.0.0.1:${em.managementPort}/big`, { method: 'PUT', body: 'x'.repeat(300 * 1024) });
+    expect(big.status).toBe(413);
+    expect(em.entityCounts('big')).toBeUndefined();
     await admin.createQueue('health');
     expect((await admin.getQueue('health')).name).toBe('health');
   });

@@ -7,6 +7,7 @@ import {
   type TopicProperties,
   type TopicRuntimeProperties,
 } from '@azure/service-bus';
+import type { TokenCredential } from '@azure/identity';
 import { AuthError, UnavailableError, UsageError } from '../../core/errors.js';
 import {
   DEFAULT_EMULATOR_MANAGEMENT_PORT,
@@ -25,17 +26,17 @@ import { mapServiceBusError, type ErrorScope } from './service-bus-errors.js';
  * https://<Endpoint host>/…, ignoring UseDevelopmentEmulator; for an emulator connection string a pipeline policy
  * sends the same requests over plain HTTP to the emulator's management port instead, as the .NET client does.
  */
-export function createServiceBusAdmin(
+export async function createServiceBusAdmin(
   connection: QueueConnection,
   namespace: string,
-  credential: (() => Promise<import('@azure/identity').TokenCredential>) | undefined,
+  credential: () => Promise<TokenCredential>,
   options: QueueAdminOptions = {},
-): Promise<QueueAdminPort> | QueueAdminPort {
+): Promise<QueueAdminPort> {
   const clientOptions = {
     retryOptions: { maxRetries: options.maxRetries ?? 2, retryDelayInMs: 300, maxRetryDelayInMs: 3_000 },
   };
   if (!('connectionString' in connection)) {
-    return credential!().then((c) => new ServiceBusAdmin(new ServiceBusAdministrationClient(connection.namespace, c, clientOptions), namespace, options));
+    return new ServiceBusAdmin(new ServiceBusAdministrationClient(connection.namespace, await credential(), clientOptions), namespace, options);
   }
   const client = new ServiceBusAdministrationClient(connection.connectionString, clientOptions);
   if (!isDevelopmentEmulator(connection)) return new ServiceBusAdmin(client, namespace, options);
@@ -191,7 +192,7 @@ export function mapAdminError(error: unknown, scope: ErrorScope, emulatorPort?: 
       return new UsageError(`Service Bus entity ${where} does not exist`, { hint: 'check the name', cause: error });
     }
     if (e.statusCode === 429 || e.statusCode >= 500) {
-      return new UnavailableError(`Service Bus's management API failed (${e.statusCode}) for ${where}`, { hint: 'retrying later may help', cause: error, });
+      return new UnavailableError(`Service Bus's management API failed (${e.statusCode}) for ${where}`, { hint: 'retrying later may help', cause: error });
     }
   }
   const mapped = mapServiceBusError(error, scope);

@@ -5,8 +5,8 @@
 //  faster bare loop. Goal: at least 0.90.
 // Both are timed from spawn to exit, so both pay Node start-up and the SDK import, and both stop after the same
 // 500 ms without a message. Rounds alternate which one goes first, so neither always meets a warmer broker.
-// Then the loop alone, in this process: purgeAll (what the command runs, through the queue port) vs the bare SDK
-// loop with the same batch size, 10,000 messages each, so start-up and machine noise weigh less.
+// Then the loop alone, in this process: purgeAll (what the command runs, through the queue port, on two links) vs
+// the bare SDK loop with the same batch size, 10,000 messages each, so start-up weighs nothing.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +94,7 @@ try {
   console.log(`purge ${COUNT.toLocaleString('en-US')} messages, median of ${ROUNDS} (spawn to exit, ${IDLE_MS} ms idle stop):`);
   console.log(`  bare SDK receiveAndDelete loop, batches of 100: ${fmt(bare[100])}`);
   console.log(`  bare SDK receiveAndDelete loop, batches of 250: ${fmt(bare[250])}`);
-  console.log(`  switchyard queue purge (batches of 250):        ${fmt(cli)}`);
+  console.log(`  switchyard queue purge (250s on two links):      ${fmt(cli)}`);
   console.log(`  ratio CLI / faster bare loop:                   ${(cliRate / best).toFixed(2)}  (goal >= 0.90)`);
 
   const loop = { bare: [], purgeAll: [] };
@@ -126,9 +126,10 @@ try {
     };
     const ours = async () => {
       const port = await createQueuePort({ connectionString: emulator.connectionString });
-      const receiver = await port.openDeletingReceiver({ name: `lp-${round}`, dlq: false });
-      await timed('purgeAll', `lp-${round}`, () => purgeAll(receiver, { idleTimeoutMs: IDLE_MS }));
-      await receiver.close();
+      const entity = { name: `lp-${round}`, dlq: false };
+      const receivers = [await port.openDeletingReceiver(entity), await port.openDeletingReceiver(entity)];
+      await timed('purgeAll', `lp-${round}`, () => purgeAll(receivers, { idleTimeoutMs: IDLE_MS }));
+      await Promise.all(receivers.map((r) => r.close()));
       await port.close();
     };
     if (round % 2 === 0) await ours().then(bareLoop);
@@ -136,7 +137,7 @@ try {
   }
   console.log(`the loop alone, in this process, ${LOOP_COUNT.toLocaleString('en-US')} messages, median of 4 (idle wait subtracted):`);
   console.log(`  bare SDK loop, batches of 250:                  ${fmt(loop.bare)}`);
-  console.log(`  purgeAll through the queue port:                ${fmt(loop.purgeAll)}`);
+  console.log(`  purgeAll through the port, two links as purge:  ${fmt(loop.purgeAll)}`);
   console.log(`  ratio purgeAll / bare:                          ${(median(loop.purgeAll) / median(loop.bare)).toFixed(2)}  (goal >= 0.90)`);
 } finally {
   await client.close();

@@ -22,19 +22,32 @@ export const PURGE_BATCH = 250;
 
 /**
  * Receive-and-delete in batches until an empty receive, `max`, or the signal. Returns how many were deleted.
+ * Given several receivers (links), each runs its own loop at once, so one link's round trip hides another's; they
+ * reserve what they ask for, so together they never take more than `max`.
  * The signal is looked at between batches only: a receive-and-delete cut short would lose the messages already on
  * their way (deleted, yet never counted), so the count stays exact at the cost of waiting out one receive.
  */
-export async function purgeAll(receiver: DeletingReceiver, options: PurgeLoopOptions): Promise<number> {
+export async function purgeAll(receivers: DeletingReceiver | DeletingReceiver[], options: PurgeLoopOptions): Promise<number> {
   const max = options.max ?? Number.POSITIVE_INFINITY;
   const size = options.batchSize ?? PURGE_BATCH;
   let purged = 0;
-  while (purged < max && !options.signal?.aborted) {
-    const n = await receiver.deleteBatch(Math.min(size, max - purged), { maxWaitMs: options.idleTimeoutMs });
-    if (n === 0) break;
-    purged += n;
-    options.onProgress?.(purged);
-  }
+  let reserved = 0;
+  let empty = false;
+  const loop = async (receiver: DeletingReceiver) => {
+    while (!empty && reserved < max && !options.signal?.aborted) {
+      const want = Math.min(size, max - reserved);
+      reserved += want;
+      const n = await receiver.deleteBatch(want, { maxWaitMs: options.idleTimeoutMs });
+      reserved -= want - n;
+      purged += n;
+      if (n === 0) empty = true;
+      else options.onProgress?.(purged);
+    }
+  };
+  const all = Array.isArray(receivers) ? receivers : [receivers];
+  const results = await Promise.allSettled(all.map(loop));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return purged;
 }
 

@@ -22,6 +22,9 @@ export const SettingsSchema = z.object({
   serviceBusNamespace: z
     .string()
     .check(z.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name such as contoso.servicebus.windows.net')),
+  serviceBusManagementPort: z
+    .string()
+    .check(z.regex(/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'must be a TCP port number (1-65535)')),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingName = keyof Settings;
@@ -46,6 +49,8 @@ export const SETTINGS: Record<SettingName, SettingSpec> = {
     secret: true,
   },
   serviceBusNamespace: { env: ['SERVICEBUS_NAMESPACE'], flag: '--namespace', secret: false },
+  // Only for UseDevelopmentEmulator=true connection strings: where the emulator's HTTP management API listens.
+  serviceBusManagementPort: { env: ['SERVICEBUS_MANAGEMENT_PORT'], flag: '--management-port', secret: false },
 };
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { summarise } from './delivery.js';
+import type { Matcher } from './filter.js';
+import type { Change } from './store.js';
+
+interface Entry {
+  n: number;
+  change: Change;
+  /** Serialised once, at the first send, whatever the number of pages open. */
+  data?: string;
+}
+
+interface Client {
+  res: ServerResponse;
+  match: Matcher;
+  /** Last entry sent. */
+  sent: number;
+}
+
+/** How often queued changes go out: one write per page per tick, so a burst of webhooks costs the listener little. */
+const FLUSH_MS = 100;
+const HEARTBEAT_MS = 15_000;
+/** A page that stops reading is cut off past this much queued output; it reconnects and resumes. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+/**
+ * The live list's Server-Sent Events: every change gets an id `<run>-<n>`; a page that reconnects sends the last id
+ * it saw (Last-Event-ID) and gets everything after it from a bounded log, or `reset` when that is no longer there
+ * (or the id is from another run) and it must reload the list.
+ */
+export class EventHub {
+  readonly run = randomBytes(4).toString('hex');
+  private readonly log: Entry[] = [];
+  private n = 0;
+  private readonly clients = new Set<Client>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly capacity: number) {
+    this.heartbeat = setInterval(() => {
+      for (const c of this.clients) c.res.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS).unref();
+  }
+
+  get lastId(): string {
+    return `${this.run}-${this.n}`;
+  }
+
+  push(change: Change): void {
+    this.n += 1;
+    this.log.push({ n: this.n, change });
+    // Trimmed in chunks: one splice per tenth of the log instead of a shift per event.
+    if (this.log.length > this.capacity * 1.1) this.log.splice(0, this.log.length - this.capacity);
+    if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Starts a stream after `since` (the Last-Event-ID header, or ?since= from the list the page loaded). */
+  attach(res: ServerResponse, match: Matcher, since: string | undefined): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+    const client: Client = { res, match, sent: this.n };
+    const [run, at] = since?.split('-') ?? [];
+    const n = Number(at);
+    if (since !== undefined) {
+      const oldest = this.log[0]?.n ?? this.n + 1;
+      if (run !== this.run || !Number.isInteger(n) || n > this.n || n < oldest - 1) {
+        res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
+      } else {
+        client.sent = n;
+      }
+    }
+    this.clients.add(client);
+    res.on('close', () => this.clients.delete(client));
+    if (client.sent < this.n) this.send(client);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    for (const c of this.clients) this.send(c);
+  }
+
+  private send(c: Client): void {
+    if (c.res.writableLength > MAX_BUFFERED) return void c.res.destroy();
+    if (c.sent < (this.log[0]?.n ?? 1) - 1) {
+      // This page fell behind the log (a burst bigger than it holds): it reloads the list instead.
+      c.sent = this.n;
+      c.res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
+      return;
+    }
+    const first = this.log.findIndex((e) => e.n > c.sent);
+    if (first < 0) return;
+    let out = '';
+    for (let i = first; i < this.log.length; i++) {
+      const e = this.log[i]!;
+      const { change } = e;
+      // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
+      if (change.kind === 'delivery' && !c.match(change.delivery)) continue;
+      e.data ??= change.kind === 'remove' ? JSON.stringify({ id: change.id }) : JSON.stringify(summarise(change.delivery));
+      out += `id: ${this.run}-${e.n}\nevent: ${change.kind}\ndata: ${e.data}\n\n`;
+    }
+    const last = this.log[this.log.length - 1]!.n;
+    if (!out) out = `id: ${this.run}-${last}\n: caught up\n\n`;
+    c.sent = last;
+    c.res.write(out);
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    if (this.timer) clearTimeout(this.timer);
+    for (const c of this.clients) c.res.end();
+    this.clients.clear();
+  }
+}

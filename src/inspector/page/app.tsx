@@ -51,6 +51,11 @@ export function App() {
     api.config().then(setConfig, (e: ApiError) => e.status === 403 && setConn('unauthorized'));
   }, []);
   useEffect(() => writeUrl(filters, selected), [filters, selected]);
+  useEffect(() => {
+    if (!status) return;
+    const t = window.setTimeout(() => setStatus(''), 8000);
+    return () => clearTimeout(t);
+  }, [status]);
 
   const refreshDetail = useCallback((id: string | null) => {
     if (!id) return setDetail(null);
@@ -153,6 +158,7 @@ export function App() {
       const [older, newer] = a!.receivedAt <= b!.receivedAt ? [a!, b!] : [b!, a!];
       setView({ kind: 'diff', a: older, b: newer });
       setCompare([]);
+      setStatus('');
     } else if (marks.length === 1) setStatus(`#${id} marked: pick another delivery and press d (or Compare…) to see the diff.`);
   };
 

@@ -29,15 +29,20 @@ function Attempt({ a, first, onDiff }: { a: AttemptJson; first: AttemptJson | un
         <span class={`badge ${tone}`} data-status>{a.status ?? 'no answer'}</span>
         {a.latencyMs !== null && <span>{a.latencyMs} ms</span>}
         {a.tries > 1 && <span class="muted">{a.tries} tries</span>}
-        {a.error && !a.ok && <span class="error-line">{a.error}</span>}
+        {a.error && !a.ok && a.error !== `HTTP ${a.status}` && <span class="error-line">{a.error}</span>}
         <span class="muted small">{dateTime(a.at)}</span>
       </div>
       {a.retryReasons.length > 0 && <p class="small muted">retried after: {a.retryReasons.join('; ')}</p>}
       {(a.responseBody !== null || a.responseHeaders) && (
         <details open={!a.ok}>
           <summary>Response{a.responseBody ? ` (${a.responseBody.length} chars)` : ''}</summary>
-          {a.responseHeaders && <HeadersTable headers={a.responseHeaders} label="response headers" />}
           <pre class="code response" data-response>{a.responseBody || '(empty body)'}</pre>
+          {a.responseHeaders && (
+            <details class="nested">
+              <summary>Response headers</summary>
+              <HeadersTable headers={a.responseHeaders} label="response headers" />
+            </details>
+          )}
         </details>
       )}
       {a.kind === 'replay' && first && first !== a && (

@@ -89,9 +89,11 @@ export function DeliveryList({
               <span class="c-time mono">{time(r.receivedAt)}</span>
               <span class="c-type">
                 <strong>{r.type ?? `${r.method} ${r.path}`}</strong>
-                <span class="muted small mono"> {r.eventId ?? ''}</span>
               </span>
-              <span class="c-prov muted small">{r.provider ?? '—'}</span>
+              <span class="c-prov muted small">
+                {r.provider ?? 'unknown'}
+                {r.eventId && <span class="mono"> · {r.eventId}</span>}
+              </span>
               <span class={`c-verdict badge ${r.verdict === 'verified' ? 'ok' : r.verdict === 'failed' ? 'bad' : 'warn'}`}>{verdictLabel[r.verdict]}</span>
               <span class="c-fwd">
                 <ForwardCell r={r} />

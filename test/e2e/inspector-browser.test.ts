@@ -289,7 +289,13 @@ describe('the inspector in a browser', () => {
   });
 
   it('keeps screenshots of the main views (light, dark, narrow) for review', async () => {
-    const s = await stack({ handler: (req) => (req.body.includes('evt_s3') ? { status: 500, body: '{"error":"database is down","order":42}' } : { status: 200, body: '{"received":true}' }) });
+    // The app fails evt_s3 once (the bug), then takes it: the replay after the "fix" shows in the timeline.
+    let failures = 1;
+    const recordDir = mkdtempSync(join(tmpdir(), 'switchyard-shots-'));
+    const s = await stack({
+      recordDir,
+      handler: (req) => (req.body.includes('evt_s3') && failures-- > 0 ? { status: 500, body: '{"error":"database is down","order":42}' } : { status: 200, body: '{"received":true}' }),
+    });
     const page = await open(s);
     const types = ['payment_intent.succeeded', 'invoice.paid', 'charge.refunded', 'customer.subscription.updated', 'payment_intent.payment_failed'];
     for (let i = 0; i < 8; i++) {
@@ -299,6 +305,9 @@ describe('the inspector in a browser', () => {
     await s.app.received(7);
     await row(page, 'evt_s3').click();
     await page.locator('[data-attempt="1"]').waitFor();
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.locator('[data-attempt="2"]').waitFor();
+    await page.mouse.move(0, 799);
     await shot(page, 'main-light');
     if (process.env.UPDATE_SCREENSHOTS) {
       mkdirSync('docs', { recursive: true });
@@ -315,5 +324,6 @@ describe('the inspector in a browser', () => {
     await shot(page, 'narrow-detail');
     await page.getByRole('button', { name: '← All deliveries' }).click();
     await shot(page, 'narrow-list');
+    rmSync(recordDir, { recursive: true, force: true });
   });
 });

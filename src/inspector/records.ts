@@ -50,18 +50,19 @@ export async function loadRecord(dir: string, file: RecordFile, verify: VerifyWi
   const { envelope } = parsed;
   const body = envelopeBody(envelope);
   const headers = envelope.headers;
-  const receivedAt = envelope.receivedAt ?? new Date(0).toISOString();
+  const arrived = Date.parse(envelope.receivedAt ?? '');
+  const receivedAt = Number.isFinite(arrived) ? new Date(arrived).toISOString() : new Date(0).toISOString();
   let provider: Provider | null = envelope.provider ?? (verify.provider !== 'auto' ? verify.provider : null) ?? detectProvider(headers) ?? null;
   let verified = false;
   let reason: string | null = 'not checked: no --secret was given';
   if (verify.secret) {
-    const at = Date.parse(receivedAt);
     const result = verifyWebhook({
       provider: provider ?? 'auto',
       body,
       headers,
       secret: verify.secret,
-      nowSec: Number.isFinite(at) ? Math.floor(at / 1000) : undefined,
+      // Without an arrival time the timestamp is judged against now.
+      nowSec: Number.isFinite(arrived) ? Math.floor(arrived / 1000) : undefined,
     });
     provider = result.provider ?? provider;
     verified = result.valid;

@@ -18,8 +18,6 @@ export interface DeliveryFeed {
   off(name: 'forward', fn: (event: ReceivedEvent, outcome: DeliveryOutcome) => void): unknown;
 }
 
-const NO_SECRET = 'not checked: the listener has no secret';
-
 export interface StoreOptions {
   /** Live deliveries kept in memory (older ones drop out; recorded ones stay reachable in the record folder). */
   keep: number;
@@ -58,9 +56,9 @@ export class DeliveryStore {
 
   /** Runs for every request the listener answers: a reference to its event, no copy, no serialisation. */
   add(event: ReceivedEvent): void {
-    const d: Delivery = {
-      id: String(event.seq), order: event.seq, source: 'live', ev: event, attempts: [], unchecked: event.reason === NO_SECRET,
-    };
+    // Without a secret an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
+    const unchecked = !event.verified && !this.options.verify.secret && event.status < 400;
+    const d: Delivery = { id: String(event.seq), order: event.seq, source: 'live', ev: event, attempts: [], unchecked };
     this.live.set(d.id, d);
     if (this.live.size > this.options.keep) this.live.delete(this.live.keys().next().value!);
     this.options.onChange({ kind: 'delivery', delivery: d });

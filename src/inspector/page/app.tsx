@@ -7,6 +7,9 @@ import { DeliveryDiff, TextDiff } from './diff';
 import { CurlDialog, EditDialog } from './dialogs';
 import { DeliveryList, FilterBar, SearchBox } from './list';
 
+/** Rows the page holds at most; older ones are a "Load older" away. */
+const MAX_ROWS = 500;
+
 type Conn = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 type View = { kind: 'detail' } | { kind: 'diff'; a: DeliveryDetail; b: DeliveryDetail } | { kind: 'answer'; d: DeliveryDetail; attempt: AttemptJson };
 
@@ -69,7 +72,15 @@ export function App() {
     let stopped = false;
     let lastId = '';
     let timer = 0;
-    const upsert = (s: DeliverySummary) => setRows((rs) => (rs.some((r) => r.id === s.id) ? rs.map((r) => (r.id === s.id ? s : r)) : [s, ...rs]));
+    const upsert = (s: DeliverySummary) =>
+      setRows((rs) => {
+        if (rs.some((r) => r.id === s.id)) return rs.map((r) => (r.id === s.id ? s : r));
+        if (rs.length < MAX_ROWS) return [s, ...rs];
+        // A flood keeps the page light: the oldest rows leave, and "Load older" brings them back from the server.
+        const kept = [s, ...rs.slice(0, MAX_ROWS - 1)];
+        setNext(kept[kept.length - 1]!.id);
+        return kept;
+      });
     const load = async () => {
       const list = await api.list(filters);
       if (stopped) return;

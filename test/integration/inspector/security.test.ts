@@ -76,7 +76,7 @@ describe('inspector security', () => {
 
   it('refuses a state change from another Origin or a cross-site fetch, even with the token', async () => {
     const s = await stack();
-    for (const headers of [{ origin: 'http://evil.example' }, { origin: `http://127.0.0.1:${s.inspector.port + 1}` }, { 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of <Record<string, string>[]>[{ origin: 'http://evil.example' }, { origin: `http://127.0.0.1:${s.inspector.port + 1}` }, { 'sec-fetch-site': 'cross-site' }]) {
       const r = await send(api(s, '/api/requests/http/1/replay'), '{}', { ...json, ...bearer(s), ...headers }, 'POST');
       expect(r.status, JSON.stringify(headers)).toBe(403);
     }

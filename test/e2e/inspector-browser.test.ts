@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -90,8 +90,8 @@ describe('the inspector in a browser', () => {
     await shot(page, 'forward-500');
   });
 
-  it('replays the exact bytes to the app and shows the new attempt', async () => {
-    const s = await stack();
+  it('replays the exact bytes to the app and shows the new attempt, whose answer can be compared with the first', async () => {
+    const s = await stack({ handler: (_req, i) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true, handled: i + 1 }) }) });
     const page = await open(s);
     const body = '{"id":"evt_exact","type":"invoice.paid","note":"  spaced\\t tab é ✓ "}\n';
     await post(s, body);
@@ -104,6 +104,33 @@ describe('the inspector in a browser', () => {
     expect(s.app.requests[1]!.body.equals(Buffer.from(body))).toBe(true);
     expect(s.app.requests[1]!.headers['stripe-signature']).toBe(s.app.requests[0]!.headers['stripe-signature']);
     expect(await page.locator('[data-attempt="2"] [data-status]').textContent()).toBe('200');
+    await page.getByRole('button', { name: 'Compare this answer with the first one' }).click();
+    const changed = page.locator('table.diff tr', { hasText: 'handled' });
+    await changed.waitFor();
+    expect([await changed.locator('td.before').textContent(), await changed.locator('td.after').textContent()]).toEqual(['1', '2']);
+  });
+
+  it('moves with j and k, replays with r, and downloads a fixture envelope', async () => {
+    const s = await stack();
+    const page = await open(s);
+    for (const id of ['evt_k1', 'evt_k2', 'evt_k3']) await post(s, stripeEvent('invoice.paid', id));
+    await s.app.received(3);
+    await page.locator('.row').nth(2).waitFor();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    await page.keyboard.press('j');
+    expect(await page.locator('.row[aria-current="true"]').textContent()).toContain('evt_k2');
+    await page.locator('#detail-title', { hasText: 'invoice.paid' }).waitFor();
+    await page.keyboard.press('r');
+    await page.locator('[data-attempt="2"]').waitFor();
+    expect(s.app.requests).toHaveLength(4);
+    expect(s.app.requests[3]!.body.toString()).toContain('evt_k2');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download fixture' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/invoice\.paid\.json$/);
+    const envelope = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { body: string; headers: Record<string, string> };
+    expect(envelope.body).toBe(s.app.requests[1]!.body.toString());
+    expect(envelope.headers['stripe-signature']).toBe(s.app.requests[1]!.headers['stripe-signature']);
   });
 
   it('replays an edited body re-signed, and a receiver checking signatures itself accepts it', async () => {
@@ -210,6 +237,15 @@ describe('the inspector in a browser', () => {
     await post(again, stripeEvent('invoice.paid', 'evt_after'));
     await row(page, 'evt_after').waitFor({ timeout: 8000 });
     await page.locator('[data-conn="live"]').waitFor();
+  });
+
+  it('says so when the listener restarted with a new token, instead of retrying for ever', async () => {
+    const s = await stack();
+    const page = await open(s);
+    const { port } = s.inspector;
+    await stacks.pop()!.close();
+    await stack({ inspector: { port } });
+    await page.getByText('This page’s token is no longer valid').waitFor({ timeout: 8000 });
   });
 
   it('answers a foreign Host with 403 (DNS rebinding)', async () => {

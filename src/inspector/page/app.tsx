@@ -234,7 +234,7 @@ export function App() {
           {config && config.targets.length ? ` · replays to ${config.targets.join(', ')}` : ''}
         </span>
       </header>
-      <FilterBar filters={filters} onChange={setFilters} />
+      <FilterBar filters={filters} onChange={setFilters} providers={[...new Set(rows.map((r) => r.provider ?? 'unknown'))]} />
       <p class="sr status-line" role="status" aria-live="polite">
         {status}
       </p>

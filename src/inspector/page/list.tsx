@@ -8,8 +8,6 @@ const CHIPS: { key: FilterKey; label: string; values: [string, string][] }[] = [
   { key: 'skipped', label: '', values: [['1', 'skipped']] },
 ];
 
-const PROVIDERS = ['stripe', 'github', 'standard', 'shopify', 'slack', 'unknown'];
-
 function toggle(filters: Filters, key: FilterKey, value: string): Filters {
   const set = new Set((filters[key] ?? '').split(',').filter(Boolean));
   if (set.has(value)) set.delete(value);
@@ -37,10 +35,18 @@ export function SearchBox({ filters, onChange, search }: FilterProps & { search:
   );
 }
 
-/** The filter chips: several in a group widen it (OR), groups narrow each other (AND). */
-export function FilterBar({ filters, onChange }: FilterProps) {
+/**
+ * The filter chips: several in a group widen it (OR), groups narrow each other (AND). Provider chips are the
+ * providers seen so far (and any already chosen), so a long list of schemes does not crowd the bar.
+ */
+export function FilterBar({ filters, onChange, providers }: FilterProps & { providers: string[] }) {
   const on = (key: FilterKey, value: string) => (filters[key] ?? '').split(',').includes(value);
-  const groups = [{ key: 'provider' as FilterKey, label: 'Provider', values: PROVIDERS.map((p) => [p, p] as [string, string]) }, ...CHIPS];
+  const chosen = (filters.provider ?? '').split(',').filter(Boolean);
+  const shown = [...new Set([...providers, ...chosen])].sort();
+  const groups = [
+    ...(shown.length ? [{ key: 'provider' as FilterKey, label: 'Provider', values: shown.map((p) => [p, p] as [string, string]) }] : []),
+    ...CHIPS,
+  ];
   return (
     <div class="filters" role="group" aria-label="filters">
       <div class="chips">

@@ -1,16 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { AttemptJson, ConfigJson, DeliveryDetail, DeliverySummary, Filters } from '../shapes';
+import type { AttemptJson, ConfigJson, DeliveryDetail, Filters } from '../shapes';
 import { FILTER_KEYS } from '../shapes';
 import { api, ApiError, filterQuery } from './api';
 import { Detail } from './detail';
 import { DeliveryDiff, TextDiff } from './diff';
 import { CurlDialog, EditDialog } from './dialogs';
 import { DeliveryList, FilterBar, SearchBox } from './list';
+import { useLiveList } from './live';
 
-/** Rows the page holds at most; older ones are a "Load older" away. */
-const MAX_ROWS = 500;
-
-type Conn = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 type View = { kind: 'detail' } | { kind: 'diff'; a: DeliveryDetail; b: DeliveryDetail } | { kind: 'answer'; d: DeliveryDetail; attempt: AttemptJson };
 
 function readUrl(): { filters: Filters; id: string | null } {
@@ -34,21 +31,33 @@ export function App() {
   const initial = useRef(readUrl()).current;
   const [config, setConfig] = useState<ConfigJson | null>(null);
   const [filters, setFilters] = useState<Filters>(initial.filters);
-  const [rows, setRows] = useState<DeliverySummary[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(initial.id);
+  const [selected, setSelectedState] = useState<string | null>(initial.id);
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
-  const [conn, setConn] = useState<Conn>('connecting');
   const [paused, setPaused] = useState(false);
-  const [pending, setPending] = useState<DeliverySummary[]>([]);
-  const [compare, setCompare] = useState<string[]>([]);
+  const [compare, setCompareState] = useState<string[]>([]);
   const [view, setView] = useState<View>({ kind: 'detail' });
   const [dialog, setDialog] = useState<{ kind: 'curl'; command: string } | { kind: 'edit' } | null>(null);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const search = useRef<HTMLInputElement>(null);
-  const live = useRef({ paused, selected });
-  live.current = { paused, selected };
+  // Keys and stream events can come faster than renders: they read and write the state as it is now, through this.
+  const live = useRef({ paused, selected, compare });
+  live.current.paused = paused;
+  const setSelected = (id: string | null) => {
+    live.current.selected = id;
+    setSelectedState(id);
+  };
+  const setCompare = (ids: string[]) => {
+    live.current.compare = ids;
+    setCompareState(ids);
+  };
+  const refreshDetail = useCallback((id: string | null) => {
+    if (!id) return setDetail(null);
+    api.get(id).then(setDetail, () => setDetail(null));
+  }, []);
+  const { rows, setRows, next, setNext, pending, setPending, conn, setConn } = useLiveList(filters, live, refreshDetail, () =>
+    void api.config().then(setConfig, () => {}),
+  );
 
   useEffect(() => {
     api.config().then(setConfig, (e: ApiError) => e.status === 403 && setConn('unauthorized'));
@@ -60,85 +69,7 @@ export function App() {
     return () => clearTimeout(t);
   }, [status]);
 
-  const refreshDetail = useCallback((id: string | null) => {
-    if (!id) return setDetail(null);
-    api.get(id).then(setDetail, () => setDetail(null));
-  }, []);
   useEffect(() => refreshDetail(selected), [selected, refreshDetail]);
-
-  // The list for these filters, then the event stream from exactly where the list stands.
-  useEffect(() => {
-    let es: EventSource | null = null;
-    let stopped = false;
-    let lastId = '';
-    let timer = 0;
-    const upsert = (s: DeliverySummary) =>
-      setRows((rs) => {
-        if (rs.some((r) => r.id === s.id)) return rs.map((r) => (r.id === s.id ? s : r));
-        if (rs.length < MAX_ROWS) return [s, ...rs];
-        // A flood keeps the page light: the oldest rows leave, and "Load older" brings them back from the server.
-        const kept = [s, ...rs.slice(0, MAX_ROWS - 1)];
-        setNext(kept[kept.length - 1]!.id);
-        return kept;
-      });
-    const load = async () => {
-      const list = await api.list(filters);
-      if (stopped) return;
-      setRows(list.requests);
-      setNext(list.next);
-      setPending([]);
-      open(list.eventId);
-    };
-    const open = (since: string) => {
-      es?.close();
-      const q = filterQuery(filters);
-      q.set('since', since);
-      es = new EventSource(`/api/events?${q}`);
-      lastId = since;
-      es.onopen = () => setConn('live');
-      es.addEventListener('delivery', (e) => {
-        lastId = e.lastEventId;
-        const s = JSON.parse(e.data) as DeliverySummary;
-        if (live.current.paused) setPending((p) => (p.some((r) => r.id === s.id) ? p : [s, ...p]));
-        else upsert(s);
-      });
-      es.addEventListener('update', (e) => {
-        lastId = e.lastEventId;
-        const s = JSON.parse(e.data) as DeliverySummary;
-        setRows((rs) => rs.map((r) => (r.id === s.id ? s : r)));
-        setPending((p) => p.map((r) => (r.id === s.id ? s : r)));
-        if (live.current.selected === s.id) refreshDetail(s.id);
-      });
-      es.addEventListener('remove', (e) => {
-        lastId = e.lastEventId;
-        const { id } = JSON.parse(e.data) as { id: string | null };
-        setRows((rs) => (id === null ? [] : rs.filter((r) => r.id !== id)));
-      });
-      es.addEventListener('reset', () => {
-        es?.close();
-        void load().catch(retry);
-      });
-      es.onerror = () => {
-        setConn('reconnecting');
-        // The browser retries by itself unless the stream was refused; then find out why before trying again.
-        if (es?.readyState === EventSource.CLOSED) timer = window.setTimeout(retry, 1000);
-      };
-    };
-    const retry = () => {
-      if (stopped) return;
-      api.config().then(
-        () => open(lastId),
-        (e: ApiError) => (e.status === 403 ? setConn('unauthorized') : (timer = window.setTimeout(retry, 1000))),
-      );
-    };
-    const debounce = window.setTimeout(() => void load().catch(retry), filters.q ? 200 : 0);
-    return () => {
-      stopped = true;
-      clearTimeout(debounce);
-      clearTimeout(timer);
-      es?.close();
-    };
-  }, [filters, refreshDetail]);
 
   const resume = () => {
     setPaused(false);
@@ -162,7 +93,8 @@ export function App() {
   };
 
   const toggleCompare = async (id: string) => {
-    const marks = compare.includes(id) ? compare.filter((c) => c !== id) : [...compare, id].slice(-2);
+    const now = live.current.compare;
+    const marks = now.includes(id) ? now.filter((c) => c !== id) : [...now, id].slice(-2);
     setCompare(marks);
     if (marks.length === 2) {
       const [a, b] = await Promise.all(marks.map((m) => api.get(m)));
@@ -173,14 +105,16 @@ export function App() {
     } else if (marks.length === 1) setStatus(`#${id} marked: pick another delivery and press d (or Compare…) to see the diff.`);
   };
 
+  const rowsNow = useRef(rows);
+  rowsNow.current = rows;
   const move = (step: number) => {
-    const i = rows.findIndex((r) => r.id === selected);
-    const to = rows[Math.min(Math.max(i + step, 0), rows.length - 1)];
-    if (to) {
-      setSelected(to.id);
-      setView({ kind: 'detail' });
-      document.querySelector(`[data-id="${CSS.escape(to.id)}"]`)?.scrollIntoView({ block: 'nearest' });
-    }
+    const list = rowsNow.current;
+    const i = list.findIndex((r) => r.id === live.current.selected);
+    const to = list[Math.min(Math.max(i + step, 0), list.length - 1)];
+    if (!to) return;
+    setSelected(to.id);
+    setView({ kind: 'detail' });
+    requestAnimationFrame(() => document.querySelector(`[data-id="${CSS.escape(to.id)}"]`)?.scrollIntoView({ block: 'nearest' }));
   };
 
   useEffect(() => {
@@ -189,7 +123,7 @@ export function App() {
       if (e.key === 'j') move(1);
       else if (e.key === 'k') move(-1);
       else if (e.key === 'r') void replay('original');
-      else if (e.key === 'd' && selected) void toggleCompare(selected);
+      else if (e.key === 'd' && live.current.selected) void toggleCompare(live.current.selected);
       else if (e.key === '/') {
         e.preventDefault();
         search.current?.focus();

@@ -43,7 +43,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 export async function apiGet(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname;
   if (path === '/api/config') return sendJson(res, 200, ctx.config);
-  if (path === '/api/events') {
+  if (path === '/api/events' && req.method === 'GET') {
     const since = (req.headers['last-event-id'] as string | undefined) ?? url.searchParams.get('since') ?? undefined;
     return ctx.hub.attach(res, compileFilters(filtersFrom(url.searchParams)), since);
   }

@@ -44,7 +44,14 @@ export function CurlDialog({ command, onClose }: { command: string; onClose: () 
   );
 }
 
-const headerText = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
+/** Set anew for each request (and dropped if given), so not offered for editing. */
+const PER_CONNECTION = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'expect', 'te', 'upgrade', 'trailer']);
+
+const headerText = (h: Record<string, string>) =>
+  Object.entries(h)
+    .filter(([k]) => !PER_CONNECTION.has(k))
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 
 /** Edit the body and headers, then replay: re-signed with the configured secret, and labelled as edited. */
 export function EditDialog({
@@ -53,7 +60,7 @@ export function EditDialog({
   const original = utf8(decodeBase64(d.request.raw));
   const [body, setBody] = useState(original ?? '');
   const [headers, setHeaders] = useState(headerText(d.request.headers));
-  const [target, setTarget] = useState(config.targets[0] ?? '');
+  const [target, setTarget] = useState(d.timeline.find((a) => a.kind === 'forward' && config.targets.includes(a.target))?.target ?? config.targets[0] ?? '');
   const [error, setError] = useState('');
   const send = async (e: Event) => {
     e.preventDefault();
@@ -76,7 +83,7 @@ export function EditDialog({
       <form onSubmit={send}>
         <label for="edit-body">Body</label>
         <textarea id="edit-body" class="code" rows={14} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
-        <label for="edit-headers">Headers (one "name: value" per line)</label>
+        <label for="edit-headers">Headers (one "name: value" per line; host and length are set when sending)</label>
         <textarea id="edit-headers" class="code" rows={6} value={headers} onInput={(e) => setHeaders(e.currentTarget.value)} />
         <label for="edit-target">Target</label>
         <select id="edit-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>

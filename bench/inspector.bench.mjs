@@ -16,7 +16,7 @@ const GOAL = 0.9;
 
 const here = fileURLToPath(import.meta.url);
 const child = (...args) => {
-  const c = fork(here, args, { stdio: 'inherit' });
+  const c = fork(here, args, { stdio: 'inherit', execArgv: ['--expose-gc'] });
   return new Promise((resolve) => c.once('message', (m) => resolve({ child: c, ...m })));
 };
 const median = (xs) => {
@@ -42,25 +42,36 @@ async function main() {
   const inspected = await child('serve', 'inspected');
   const page = await child('page', String(inspected.inspectorPort), inspected.token);
   const servers = { plain, inspected };
+  const ask = (c, what) => new Promise((resolve) => { c.child.once('message', resolve); c.child.send(what); });
   for (const kind of ['plain', 'inspected']) await load({ port: servers[kind].port, connections: CONNECTIONS, count: 3000, seconds: 2, request: signedRequest });
   const runs = { plain: [], inspected: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of round % 2 ? ['inspected', 'plain'] : ['plain', 'inspected']) {
+      const before = await ask(servers[kind], 'cpu');
       const r = await load({ port: servers[kind].port, connections: CONNECTIONS, count: 1_000_000, seconds: SECONDS, request: signedRequest });
+      const after = await ask(servers[kind], 'cpu');
+      r.cpuUs = (after.cpu - before.cpu) / r.done;
       const bad = Object.keys(r.statuses).filter((s) => s !== '200');
       if (bad.length) throw new Error(`${kind} answered ${JSON.stringify(r.statuses)}`);
       runs[kind].push(r);
     }
   }
-  const seen = await new Promise((resolve) => { page.child.once('message', resolve); page.child.send('count'); });
-  const fmt = (rs) => `${Math.round(median(rs.map((r) => r.rps))).toLocaleString('en-US').padStart(7)} req/s   p50 ${median(rs.map((r) => r.p50)).toFixed(2)} ms   p99 ${median(rs.map((r) => r.p99)).toFixed(2)} ms`;
+  const seen = await ask(page, 'count');
+  const memory = { plain: await ask(plain, 'memory'), inspected: await ask(inspected, 'memory') };
+  const fmt = (rs) => `${Math.round(median(rs.map((r) => r.rps))).toLocaleString('en-US').padStart(7)} req/s   p50 ${median(rs.map((r) => r.p50)).toFixed(2)} ms   p99 ${median(rs.map((r) => r.p99)).toFixed(2)} ms   ${median(rs.map((r) => r.cpuUs)).toFixed(0)} µs CPU/request`;
   console.log(`listener with verification, ${CONNECTIONS} keep-alive connections, medians of ${ROUNDS} alternating ${SECONDS}-s rounds:`);
   console.log(`  without the inspector              ${fmt(runs.plain)}`);
   console.log(`  with the inspector and a page open ${fmt(runs.inspected)}`);
   const pairs = runs.inspected.map((r, i) => r.rps / runs.plain[i].rps);
   const ratio = median(pairs);
+  const cpu = median(runs.plain.map((r) => r.cpuUs)) / median(runs.inspected.map((r) => r.cpuUs));
+  console.log(`  CPU per request, without/with: ${cpu.toFixed(2)} (steadier than requests/s on a shared machine)`);
   console.log(`  ratio with/without: ${ratio.toFixed(2)} (goal >= ${GOAL.toFixed(2)}) ${ratio >= GOAL ? 'met' : 'MISSED'}; rounds: ${pairs.map((p) => p.toFixed(2)).join(' ')}`);
   console.log(`  the page's event stream carried ${seen.deliveries.toLocaleString('en-US')} deliveries in ${seen.writes.toLocaleString('en-US')} chunks`);
+  const mb = (b) => (b / 1024 / 1024).toFixed(1);
+  const total = runs.inspected.reduce((n, r) => n + r.done, 0).toLocaleString('en-US');
+  console.log(`  memory after a GC: ${mb(memory.inspected.rss)} MB RSS with the inspector (${total} deliveries seen, the last 1,000 kept), ` +
+    `${mb(memory.plain.rss)} MB without`);
   for (const c of [plain, inspected, page]) c.child.kill();
 }
 
@@ -73,6 +84,14 @@ if (process.argv[2] === 'serve') {
     const inspector = await startInspector({ port: 0, feed: listener, targets: [], secret: SECRET, provider: 'stripe' });
     extra = { inspectorPort: inspector.port, token: inspector.token };
   }
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      return void process.send({ cpu: user + system });
+    }
+    globalThis.gc?.();
+    process.send({ rss: process.memoryUsage().rss });
+  });
   process.on('disconnect', () => process.exit(0));
   process.send({ port: listener.port, ...extra });
 } else if (process.argv[2] === 'page') {

@@ -23,7 +23,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
+/** Script errors and Content-Security-Policy refusals on the inspector's page: none is expected, in any test. */
+const pageErrors: string[] = [];
 afterEach(async () => {
+  expect(pageErrors.splice(0)).toEqual([]);
   for (const c of contexts.splice(0)) await c.close();
   while (stacks.length) await stacks.pop()!.close();
   while (peers.length) await peers.pop()!.close();
@@ -39,7 +42,10 @@ async function open(s: Stack, query = '', viewport = { width: 1280, height: 800 
   const context = await browser.newContext({ viewport });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+  });
   await page.goto(`${s.inspector.url}${query}`);
   await page.locator('[data-conn="live"]').waitFor({ timeout: 5000 });
   return page;
@@ -246,6 +252,20 @@ describe('the inspector in a browser', () => {
     await stacks.pop()!.close();
     await stack({ inspector: { port } });
     await page.getByText('This page’s token is no longer valid').waitFor({ timeout: 8000 });
+  });
+
+  it('renders payloads as text, never as HTML', async () => {
+    const s = await stack({ secret: null });
+    const page = await open(s);
+    const body = '{"id":"evt_html","type":"<img src=x onerror=window.__pwned=1>","note":"<script>window.__pwned=2</script><b>bold</b>"}';
+    await send(s.listener.url, body, { 'content-type': 'application/json', 'x-evil': '<svg onload=window.__pwned=3>' });
+    const r = row(page, 'evt_html');
+    await r.click();
+    await page.locator('[data-view="pretty"]', { hasText: '<script>window.__pwned=2</script>' }).waitFor();
+    expect(await r.textContent()).toContain('<img src=x onerror=window.__pwned=1>');
+    expect(await page.locator('.headers', { hasText: '<svg onload=window.__pwned=3>' }).count()).toBe(1);
+    expect(await page.locator('#app img, #app script, #app svg, #app b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
   it('answers a foreign Host with 403 (DNS rebinding)', async () => {

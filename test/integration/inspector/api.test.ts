@@ -169,6 +169,20 @@ describe('inspector API', () => {
     await stale.until(1, 'reset');
   });
 
+  it('tells a client to reload when what it missed is no longer in the bounded log', async () => {
+    const s = await stack({ inspector: { keep: 2 } });
+    await deliver(s, stripeEvent('invoice.paid', 'evt_b0'));
+    const { eventId } = await get<ListJson>(s, '/api/requests/http');
+    for (let i = 1; i <= 8; i++) await deliver(s, stripeEvent('invoice.paid', `evt_b${i}`));
+    await settle(s, 9);
+    const late = await openSse(`${s.inspector.origin}/api/events?since=${eventId}`, auth(s));
+    clients.push(late);
+    await late.until(1, 'reset');
+    expect(late.messages.filter((m) => m.event === 'delivery')).toEqual([]);
+    // The list it reloads holds the last --inspect-keep deliveries.
+    expect((await get<ListJson>(s, '/api/requests/http')).requests.map((r) => r.eventId)).toEqual(['evt_b8', 'evt_b7']);
+  });
+
   it('keeps the last --inspect-keep deliveries in memory and reads older ones from the record folder', async () => {
     const dir = tmp();
     const s = await stack({ recordDir: dir, inspector: { keep: 2 } });

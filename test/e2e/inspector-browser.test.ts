@@ -76,6 +76,19 @@ describe('the inspector in a browser', () => {
     await expect.poll(() => row(page, 'evt_live1').textContent()).toMatch(/verified.*200/);
   });
 
+  it('holds new arrivals while paused and brings them in on Follow', async () => {
+    const s = await stack();
+    const page = await open(s);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await post(s, stripeEvent('invoice.paid', 'evt_held'));
+    const follow = page.getByRole('button', { name: 'Follow (1 new)' });
+    await follow.waitFor();
+    expect(await row(page, 'evt_held').count()).toBe(0);
+    await follow.click();
+    await row(page, 'evt_held').waitFor();
+    await page.locator('[data-conn="live"]', { hasText: 'live' }).waitFor();
+  });
+
   it('shows why a signature failed, in the words of webhooks verify', async () => {
     const s = await stack();
     const page = await open(s);

@@ -12,6 +12,12 @@ export interface Actions {
   answerDiff: (attempt: AttemptJson) => void;
 }
 
+function notRecorded(d: DeliveryDetail, config: ConfigJson): string {
+  if (!config.recordDir) return 'not recorded (start the listener with --record)';
+  if (d.duplicate || d.skipped) return `not recorded: ${d.duplicate ? 'a duplicate' : 'skipped by --events'}`;
+  return 'not recorded: refused requests are not kept';
+}
+
 const modeLabel = { original: 'as recorded', resigned: 're-signed', edited: 'edited' } as const;
 
 function Attempt({ a, first, onDiff }: { a: AttemptJson; first: AttemptJson | undefined; onDiff: (a: AttemptJson) => void }) {
@@ -115,7 +121,7 @@ export function Detail({ d, config, actions, busy }: { d: DeliveryDetail; config
         <li class="step">
           <div class="step-head">
             <strong>Fixture</strong>{' '}
-            {d.recorded ? <span class="mono">{d.recorded}</span> : <span class="muted">not recorded (start the listener with --record)</span>}
+            {d.recorded ? <span class="mono">{d.recorded}</span> : <span class="muted">{notRecorded(d, config)}</span>}
           </div>
         </li>
       </ol>

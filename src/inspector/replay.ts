@@ -73,16 +73,22 @@ export async function replayDelivery(ctx: ReplayContext, d: Delivery, input: Rep
     },
     edited ? editedBody(d, input) : d.ev.body,
   );
-  const prepared = prepareRequest(
-    { kind: 'envelope', envelope },
-    {
-      secret: ctx.secret,
-      provider: ctx.provider === 'auto' ? undefined : ctx.provider,
-      keepSignature: mode === 'original' || !ctx.secret,
-      headers: {},
-      nowSec: Math.floor(Date.now() / 1000),
-    },
-  );
+  let prepared: ReturnType<typeof prepareRequest>;
+  try {
+    prepared = prepareRequest(
+      { kind: 'envelope', envelope },
+      {
+        secret: ctx.secret,
+        provider: ctx.provider === 'auto' ? undefined : ctx.provider,
+        keepSignature: mode === 'original' || !ctx.secret,
+        headers: {},
+        nowSec: Math.floor(Date.now() / 1000),
+      },
+    );
+  } catch (error) {
+    // A scheme that cannot be signed with what the inspector holds (a public key, say) is a refusal, not a crash.
+    throw new ReplayRefused(409, `cannot ${mode === 'original' ? 'prepare' : 're-sign'} this delivery: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const outcome = await deliver(
     ctx.http,
     { url: target, method: 'POST', headers: prepared.headers, body: prepared.body, timeoutMs: ctx.timeoutMs },

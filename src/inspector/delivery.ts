@@ -34,9 +34,18 @@ export function attemptFromOutcome(
     tries: outcome.attempts,
     error: outcome.error,
     retryReasons: outcome.retryReasons ?? [],
-    responseHeaders: outcome.responseHeaders ?? null,
+    responseHeaders: outcome.responseHeaders ? flatHeaders(outcome.responseHeaders) : null,
     responseBody: outcome.responseBody ?? null,
   };
+}
+
+function flatHeaders(headers: NonNullable<DeliveryOutcome['responseHeaders']>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 export function verdictOf(d: Delivery): DeliverySummary['verdict'] {

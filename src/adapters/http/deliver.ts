@@ -17,8 +17,8 @@ export interface DeliveryOutcome {
   error: string | null;
   /** Start of the last answer's body, for --verbose. */
   responseBody?: string;
-  /** The last answer's headers (lower-case names), for the inspector's timeline. */
-  responseHeaders?: Record<string, string>;
+  /** The last answer's headers (lower-case names), as received, for the inspector's timeline. */
+  responseHeaders?: HttpResponse['headers'];
   /** Why each earlier attempt was retried, in order; absent when the first attempt was the last. */
   retryReasons?: string[];
 }
@@ -87,9 +87,9 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
   const clock = options.clock ?? systemClock;
   let attempts = 0;
   let last: HttpResponse | undefined;
-  const retryReasons: string[] = [];
+  let retryReasons: string[] | undefined;
   const onRetry: DeliverOptions['onRetry'] = (info) => {
-    retryReasons.push(describeFailure(info.error));
+    (retryReasons ??= []).push(describeFailure(info.error));
     options.onRetry?.(info);
   };
   const attempt = async (): Promise<HttpResponse> => {
@@ -120,18 +120,9 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
   }
 }
 
-function withRetries(result: DeliveryOutcome, reasons: string[]): DeliveryOutcome {
-  if (reasons.length) result.retryReasons = reasons;
+function withRetries(result: DeliveryOutcome, reasons: string[] | undefined): DeliveryOutcome {
+  if (reasons) result.retryReasons = reasons;
   return result;
-}
-
-function flatResponseHeaders(headers: HttpResponse['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }
 
 function outcome(url: string, response: HttpResponse, attempts: number, error?: string): DeliveryOutcome {
@@ -144,7 +135,7 @@ function outcome(url: string, response: HttpResponse, attempts: number, error?: 
     attempts,
     error: error ?? (ok ? null : `HTTP ${response.status}`),
     responseBody: response.body.toString('utf8'),
-    responseHeaders: flatResponseHeaders(response.headers),
+    responseHeaders: response.headers,
   };
 }
 

@@ -54,7 +54,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const keep = options.keep ?? 1000;
   const hub = new EventHub(keep * 2);
   const provider = options.provider ?? 'auto';
-  const store = new DeliveryStore({ keep, recordDir: options.recordDir, verify: { secret: options.secret, provider }, onChange: (c) => hub.push(c) });
+  const store = new DeliveryStore({ keep, recordDir: options.recordDir, verify: { secret: options.secret, provider }, onChange: (kind, subject) => hub.push(kind, subject) });
   const unobserve = options.feed ? store.observe(options.feed) : () => {};
   const http = options.http ?? createNodeHttpSink();
   let port = options.port ?? 4243;

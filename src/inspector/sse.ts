@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { summarise } from './delivery.js';
 import type { Matcher } from './filter.js';
-import type { Change } from './store.js';
+import type { Delivery } from './delivery.js';
+import type { ChangeKind } from './store.js';
 
+/** A change: the delivery it concerns, or for a removal its id (null: all). Serialised when sent, never kept. */
 interface Entry {
   n: number;
-  change: Change;
-  /** Serialised once, at the first send, whatever the number of pages open. */
-  data?: string;
+  kind: ChangeKind;
+  subject: Delivery | string | null;
 }
 
 interface Client {
@@ -47,9 +48,9 @@ export class EventHub {
     return `${this.run}-${this.n}`;
   }
 
-  push(change: Change): void {
+  push(kind: ChangeKind, subject: Delivery | string | null): void {
     this.n += 1;
-    this.log.push({ n: this.n, change });
+    this.log.push({ n: this.n, kind, subject });
     // Trimmed in chunks: one splice per tenth of the log instead of a shift per event.
     if (this.log.length > this.capacity * 1.1) this.log.splice(0, this.log.length - this.capacity);
     if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
@@ -97,12 +98,11 @@ export class EventHub {
     if (first < 0) return;
     let out = '';
     for (let i = first; i < this.log.length; i++) {
-      const e = this.log[i]!;
-      const { change } = e;
+      const { n, kind, subject } = this.log[i]!;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
-      if (change.kind === 'delivery' && !c.match(change.delivery)) continue;
-      e.data ??= change.kind === 'remove' ? JSON.stringify({ id: change.id }) : JSON.stringify(summarise(change.delivery));
-      out += `id: ${this.run}-${e.n}\nevent: ${change.kind}\ndata: ${e.data}\n\n`;
+      if (kind === 'delivery' && !c.match(subject as Delivery)) continue;
+      const data = kind === 'remove' ? JSON.stringify({ id: subject }) : JSON.stringify(summarise(subject as Delivery));
+      out += `id: ${this.run}-${n}\nevent: ${kind}\ndata: ${data}\n\n`;
     }
     const last = this.log[this.log.length - 1]!.n;
     if (!out) out = `id: ${this.run}-${last}\n: caught up\n\n`;

@@ -1,11 +1,18 @@
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
 import type { ReceivedEvent } from '../listener/types.js';
 import { attemptFromOutcome, type Delivery } from './delivery.js';
+import type { AttemptJson } from './shapes.js';
 import type { Matcher } from './filter.js';
 import { listRecordFiles, loadRecord, recordId, type VerifyWith } from './records.js';
 
-/** What the store tells the event stream: a new delivery, a changed one (a new attempt), a removed one. */
-export type Change = { kind: 'delivery' | 'update'; delivery: Delivery } | { kind: 'remove'; id: string | null };
+/**
+ * What the store tells the event stream: a new delivery, a changed one (a new attempt), or a removed one (its id, or
+ * null for all). Two arguments rather than an object: this runs for every request the listener answers.
+ */
+export type ChangeKind = 'delivery' | 'update' | 'remove';
+
+/** Shared by every delivery that has no attempt yet (most of them, under load): one array fewer per request. */
+const NO_ATTEMPTS: AttemptJson[] = [];
 
 /**
  * The listener's events, as the inspector observes them: the one interface between the two. `webhooks listen`'s
@@ -23,7 +30,7 @@ export interface StoreOptions {
   keep: number;
   recordDir?: string;
   verify: VerifyWith;
-  onChange: (change: Change) => void;
+  onChange: (kind: ChangeKind, subject: Delivery | string | null) => void;
 }
 
 /**
@@ -58,16 +65,17 @@ export class DeliveryStore {
   add(event: ReceivedEvent): void {
     // Without a secret an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
     const unchecked = !event.verified && !this.options.verify.secret && event.status < 400;
-    const d: Delivery = { id: String(event.seq), order: event.seq, source: 'live', ev: event, attempts: [], unchecked };
+    const d: Delivery = { id: String(event.seq), order: event.seq, source: 'live', ev: event, attempts: NO_ATTEMPTS, unchecked };
     this.live.set(d.id, d);
     if (this.live.size > this.options.keep) this.live.delete(this.live.keys().next().value!);
-    this.options.onChange({ kind: 'delivery', delivery: d });
+    this.options.onChange('delivery', d);
   }
 
   addAttempt(d: Delivery, outcome: DeliveryOutcome, extra: Parameters<typeof attemptFromOutcome>[2]): void {
     const attempt = attemptFromOutcome(d.attempts.length + 1, outcome, extra);
+    if (d.attempts === NO_ATTEMPTS) d.attempts = [];
     d.attempts.push(attempt);
-    this.options.onChange({ kind: 'update', delivery: d });
+    this.options.onChange('update', d);
   }
 
   async get(id: string): Promise<Delivery | null> {
@@ -91,7 +99,7 @@ export class DeliveryStore {
       this.files.delete(id);
       this.hidden.add(id);
     }
-    this.options.onChange({ kind: 'remove', id });
+    this.options.onChange('remove', id);
   }
 
   /**

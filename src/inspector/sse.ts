@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { summarise } from './delivery.js';
+import { summaryJson, type Delivery } from './delivery.js';
 import type { Matcher } from './filter.js';
-import type { Delivery } from './delivery.js';
 import type { ChangeKind } from './store.js';
 
 /** A change: the delivery it concerns, or for a removal its id (null: all). Serialised when sent, never kept. */
@@ -101,7 +100,7 @@ export class EventHub {
       const { n, kind, subject } = this.log[i]!;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
       if (kind === 'delivery' && !c.match(subject as Delivery)) continue;
-      const data = kind === 'remove' ? JSON.stringify({ id: subject }) : JSON.stringify(summarise(subject as Delivery));
+      const data = kind === 'remove' ? JSON.stringify({ id: subject }) : summaryJson(subject as Delivery);
       out += `id: ${this.run}-${n}\nevent: ${kind}\ndata: ${data}\n\n`;
     }
     const last = this.log[this.log.length - 1]!.n;

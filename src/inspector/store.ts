@@ -1,8 +1,8 @@
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
 import type { ReceivedEvent } from '../listener/types.js';
 import { attemptFromOutcome, type Delivery } from './delivery.js';
-import type { AttemptJson } from './shapes.js';
 import type { Matcher } from './filter.js';
+import { LiveDelivery, LiveRing } from './live-ring.js';
 import { listRecordFiles, loadRecord, recordId, type VerifyWith } from './records.js';
 
 /**
@@ -10,9 +10,6 @@ import { listRecordFiles, loadRecord, recordId, type VerifyWith } from './record
  * null for all). Two arguments rather than an object: this runs for every request the listener answers.
  */
 export type ChangeKind = 'delivery' | 'update' | 'remove';
-
-/** Shared by every delivery that has no attempt yet (most of them, under load): one array fewer per request. */
-const NO_ATTEMPTS: AttemptJson[] = [];
 
 /**
  * The listener's events, as the inspector observes them: the one interface between the two. `webhooks listen`'s
@@ -38,19 +35,21 @@ export interface StoreOptions {
  * (the last `keep` of those cached, with any replays made from the page).
  */
 export class DeliveryStore {
-  private readonly live = new Map<string, Delivery>();
+  private readonly live: LiveRing;
   private readonly files = new Map<string, Delivery>();
   private readonly hidden = new Set<string>();
   /** After "delete all", recordings up to this number stay out of the list. */
   private filesAfter = 0;
 
-  constructor(private readonly options: StoreOptions) {}
+  constructor(private readonly options: StoreOptions) {
+    this.live = new LiveRing(options.keep);
+  }
 
   /** Subscribes to a listener; returns the function that unsubscribes. */
   observe(feed: DeliveryFeed): () => void {
     const received = (event: ReceivedEvent) => this.add(event);
     const forward = (event: ReceivedEvent, outcome: DeliveryOutcome) => {
-      const d = this.live.get(String(event.seq));
+      const d = this.live.get(event.seq);
       if (d) this.addAttempt(d, outcome, { kind: 'forward', mode: null, resigned: false, sent: null });
     };
     feed.on('received', received);
@@ -65,22 +64,21 @@ export class DeliveryStore {
   add(event: ReceivedEvent): void {
     // Without a secret an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
     const unchecked = !event.verified && !this.options.verify.secret && event.status < 400;
-    const d: Delivery = { id: String(event.seq), order: event.seq, source: 'live', ev: event, attempts: NO_ATTEMPTS, unchecked };
-    this.live.set(d.id, d);
-    if (this.live.size > this.options.keep) this.live.delete(this.live.keys().next().value!);
+    const d = new LiveDelivery(event.seq, event, unchecked);
+    this.live.add(d);
     this.options.onChange('delivery', d);
   }
 
   addAttempt(d: Delivery, outcome: DeliveryOutcome, extra: Parameters<typeof attemptFromOutcome>[2]): void {
     const attempt = attemptFromOutcome(d.attempts.length + 1, outcome, extra);
-    if (d.attempts === NO_ATTEMPTS) d.attempts = [];
-    d.attempts.push(attempt);
+    if (d instanceof LiveDelivery) d.addAttempt(attempt);
+    else d.attempts.push(attempt);
     this.options.onChange('update', d);
   }
 
   async get(id: string): Promise<Delivery | null> {
     if (this.hidden.has(id)) return null;
-    const d = this.live.get(id) ?? this.files.get(id);
+    const d = (/^\d+$/.test(id) ? this.live.get(Number(id)) : undefined) ?? this.files.get(id);
     if (d || !/^r\d+$/.test(id) || !this.options.recordDir) return d ?? null;
     const n = Number(id.slice(1));
     if (n <= this.filesAfter) return null;
@@ -95,9 +93,9 @@ export class DeliveryStore {
       this.files.clear();
       if (this.options.recordDir) this.filesAfter = (await listRecordFiles(this.options.recordDir))[0]?.n ?? 0;
     } else {
-      this.live.delete(id);
-      this.files.delete(id);
-      this.hidden.add(id);
+      if (/^\d+$/.test(id)) this.live.delete(Number(id));
+      // A recording stays on disk, so the list must keep skipping it; a live one is simply gone.
+      else if (this.files.delete(id) || /^r\d+$/.test(id)) this.hidden.add(id);
     }
     this.options.onChange('remove', id);
   }
@@ -110,11 +108,8 @@ export class DeliveryStore {
     const rows: Delivery[] = [];
     const inFiles = before?.startsWith('r') ?? false;
     if (!inFiles) {
-      const cut = before === undefined ? Infinity : Number(before);
-      const live = [...this.live.values()];
-      for (let i = live.length - 1; i >= 0; i--) {
-        const d = live[i]!;
-        if (d.order >= cut || !match(d)) continue;
+      for (const d of this.live.newestFirst(before === undefined ? Infinity : Number(before))) {
+        if (!match(d)) continue;
         if (rows.length === limit) return { rows, next: rows[rows.length - 1]!.id };
         rows.push(d);
       }
@@ -122,7 +117,7 @@ export class DeliveryStore {
     const dir = this.options.recordDir;
     if (!dir) return { rows, next: null };
     const shownLive = new Set<string>();
-    for (const d of this.live.values()) if (d.ev.recorded) shownLive.add(d.ev.recorded);
+    for (const d of this.live.newestFirst()) if (d.ev.recorded) shownLive.add(d.ev.recorded);
     const cut = inFiles ? Number(before!.slice(1)) : Infinity;
     for (const file of await listRecordFiles(dir)) {
       if (file.n <= this.filesAfter) break;

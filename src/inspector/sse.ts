@@ -4,12 +4,7 @@ import { summaryJson, type Delivery } from './delivery.js';
 import type { Matcher } from './filter.js';
 import type { ChangeKind } from './store.js';
 
-/** A change: the delivery it concerns, or for a removal its id (null: all). Serialised when sent, never kept. */
-interface Entry {
-  n: number;
-  kind: ChangeKind;
-  subject: Delivery | string | null;
-}
+const KINDS: ChangeKind[] = ['delivery', 'update', 'remove'];
 
 interface Client {
   res: ServerResponse;
@@ -31,13 +26,18 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  */
 export class EventHub {
   readonly run = randomBytes(4).toString('hex');
-  private readonly log: Entry[] = [];
+  // The log is a ring: change n is in slot n % capacity, its kind as an index into KINDS and its subject (the
+  // delivery, or a removal's id) beside it. No object per change; serialised when sent, never kept.
+  private readonly kinds: Uint8Array;
+  private readonly subjects: (Delivery | string | null)[];
   private n = 0;
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | null = null;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly capacity: number) {
+    this.kinds = new Uint8Array(capacity);
+    this.subjects = new Array<Delivery | string | null>(capacity).fill(null);
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) c.res.write(': keep-alive\n\n');
     }, HEARTBEAT_MS).unref();
@@ -49,9 +49,9 @@ export class EventHub {
 
   push(kind: ChangeKind, subject: Delivery | string | null): void {
     this.n += 1;
-    this.log.push({ n: this.n, kind, subject });
-    // Trimmed in chunks: one splice per tenth of the log instead of a shift per event.
-    if (this.log.length > this.capacity * 1.1) this.log.splice(0, this.log.length - this.capacity);
+    const slot = this.n % this.capacity;
+    this.kinds[slot] = KINDS.indexOf(kind);
+    this.subjects[slot] = subject;
     if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -68,8 +68,7 @@ export class EventHub {
     const [run, at] = since?.split('-') ?? [];
     const n = Number(at);
     if (since !== undefined) {
-      const oldest = this.log[0]?.n ?? this.n + 1;
-      if (run !== this.run || !Number.isInteger(n) || n > this.n || n < oldest - 1) {
+      if (run !== this.run || !Number.isInteger(n) || n > this.n || n < this.oldest - 1) {
         res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
       } else {
         client.sent = n;
@@ -85,27 +84,31 @@ export class EventHub {
     for (const c of this.clients) this.send(c);
   }
 
+  /** The oldest change still in the ring. */
+  private get oldest(): number {
+    return Math.max(1, this.n - this.capacity + 1);
+  }
+
   private send(c: Client): void {
     if (c.res.writableLength > MAX_BUFFERED) return void c.res.destroy();
-    if (c.sent < (this.log[0]?.n ?? 1) - 1) {
+    if (c.sent >= this.n) return;
+    if (c.sent < this.oldest - 1) {
       // This page fell behind the log (a burst bigger than it holds): it reloads the list instead.
       c.sent = this.n;
       c.res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
       return;
     }
-    const first = this.log.findIndex((e) => e.n > c.sent);
-    if (first < 0) return;
     let out = '';
-    for (let i = first; i < this.log.length; i++) {
-      const { n, kind, subject } = this.log[i]!;
+    for (let n = c.sent + 1; n <= this.n; n++) {
+      const kind = KINDS[this.kinds[n % this.capacity]!]!;
+      const subject = this.subjects[n % this.capacity]!;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
       if (kind === 'delivery' && !c.match(subject as Delivery)) continue;
       const data = kind === 'remove' ? JSON.stringify({ id: subject }) : summaryJson(subject as Delivery);
       out += `id: ${this.run}-${n}\nevent: ${kind}\ndata: ${data}\n\n`;
     }
-    const last = this.log[this.log.length - 1]!.n;
-    if (!out) out = `id: ${this.run}-${last}\n: caught up\n\n`;
-    c.sent = last;
+    if (!out) out = `id: ${this.lastId}\n: caught up\n\n`;
+    c.sent = this.n;
     c.res.write(out);
   }
 

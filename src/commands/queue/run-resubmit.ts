@@ -16,7 +16,7 @@ import {
 import type { Context } from '../../core/context.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { LockKeeper } from './lock-keeper.js';
-import { matcher, type Filters } from './resubmit-filter.js';
+import { matcher, propertyText, type Filters } from './resubmit-filter.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
 import { plural, portFor, settleLimit } from './shared.js';
 
@@ -222,7 +222,8 @@ async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Se
 export function copyOf(message: QueueMessage, newMessageId = false): OutgoingMessage {
   const copy = toOutgoing(message);
   const previous = message.applicationProperties[RESUBMIT_COUNT];
-  const count = typeof previous === 'number' ? previous : Number(previous) || 0;
+  // A count another client wrote with its own integer type is on disk as {"$int": n}: count on from n.
+  const count = previous === undefined ? 0 : Number(propertyText(previous)) || 0;
   copy.applicationProperties = { ...(copy.applicationProperties ?? {}), [RESUBMIT_COUNT]: count + 1 };
   if (newMessageId) {
     copy.applicationProperties[ORIGINAL_MESSAGE_ID] = idText(message.messageId);

@@ -66,7 +66,7 @@ export async function replayFixtures(
   let next = 0;
 
   const one = async (loaded: LoadedFixture): Promise<ReplayResult> => {
-    const prepared = prepareRequest(loaded.fixture, { ...options.prepare, nowSec: Math.floor(clock.now() / 1000) });
+    const prepared = prepareRequest(loaded.fixture, { url: options.to, ...options.prepare, nowSec: Math.floor(clock.now() / 1000) });
     const base = {
       file: loaded.file, provider: prepared.provider, type: prepared.type, id: prepared.id,
       resigned: prepared.resigned, unsigned: prepared.unsigned, url: options.to,
@@ -76,10 +76,10 @@ export async function replayFixtures(
     }
     if (bucket) await bucket.take(options.signal);
     // Signed now, not when loaded: a rate-limited run may start a fixture long after it was read.
-    const fresh = bucket && prepared.resigned ? prepareRequest(loaded.fixture, { ...options.prepare, nowSec: Math.floor(clock.now() / 1000) }) : prepared;
+    const fresh = bucket && prepared.resigned ? prepareRequest(loaded.fixture, { url: options.to, ...options.prepare, nowSec: Math.floor(clock.now() / 1000) }) : prepared;
     const outcome = await deliver(
       http,
-      { url: options.to, method: 'POST', headers: fresh.headers, body: fresh.body, timeoutMs: options.timeoutMs },
+      { url: fresh.url ?? options.to, method: 'POST', headers: fresh.headers, body: fresh.body, timeoutMs: options.timeoutMs },
       { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal: options.signal },
     );
     return { ...base, skipped: false, ...outcome };

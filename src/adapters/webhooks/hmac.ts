@@ -1,5 +1,8 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
+/** The hash functions an HMAC scheme may use. */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
 // The listener verifies every request with the same secret string: importing it once as a KeyObject saves that
 // work per request. One entry is enough; another secret simply replaces it. Buffer keys (derived per call, and
 // mutable) are used as they are.
@@ -15,11 +18,16 @@ function keyFor(key: string | Buffer): KeyObject | Buffer {
   return cachedObject;
 }
 
-/** HMAC-SHA256 of the concatenated parts; strings are taken as UTF-8. */
-export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', keyFor(key));
+/** HMAC of the concatenated parts with the given hash; strings are taken as UTF-8. */
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, parts: readonly (string | Buffer)[]): Buffer {
+  const mac = createHmac(algorithm, keyFor(key));
   for (const part of parts) mac.update(part);
   return mac.digest();
+}
+
+/** HMAC-SHA256 of the concatenated parts; strings are taken as UTF-8. */
+export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
+  return hmac('sha256', key, parts);
 }
 
 /**

@@ -31,6 +31,10 @@ function expected(secret: string, id: string, timestamp: string, body: Buffer): 
  */
 export const standardScheme: SignatureScheme = {
   provider: 'standard',
+  label: 'Standard Webhooks',
+  key: 'secret',
+  signatureHeaders: ['webhook-signature', 'webhook-timestamp', 'webhook-id', 'svix-signature', 'svix-timestamp', 'svix-id'],
+  senderHeaders: ['webhook-id', 'svix-id'],
 
   matches: (headers) => headers['webhook-signature'] !== undefined || headers['svix-signature'] !== undefined,
 
@@ -38,9 +42,7 @@ export const standardScheme: SignatureScheme = {
     const msgId = id ?? `msg_${randomBytes(20).toString('base64url')}`;
     const t = String(Math.floor(timestampSec));
     return {
-      'webhook-id': msgId,
-      'webhook-timestamp': t,
-      'webhook-signature': `v1,${expected(secret, msgId, t, body)}`,
+      headers: { 'webhook-id': msgId, 'webhook-timestamp': t, 'webhook-signature': `v1,${expected(secret, msgId, t, body)}` },
     };
   },
 

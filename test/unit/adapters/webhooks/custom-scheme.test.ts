@@ -39,7 +39,7 @@ describe('a custom HMAC scheme (--scheme)', () => {
     expect(verifyWebhook({ provider: 'acme', body, headers: all, secret: 's3cret', url: 'https://example.com/in', nowSec: NOW + 301, catalog }).reason).toBe('timestamp is 5 min 1 s in the past, beyond the 300 s tolerance');
   });
 
-  it('decodes a whsec_ secret and accepts any of several signatures; the secret's text as the key does not verify', () => {
+  it("decodes a whsec_ secret and accepts any of several signatures; the secret's text as the key does not verify", () => {
     const catalog = catalogFor(undefined, JSON.stringify({ name: 'svixish', header: 'x-sig', encoding: 'base64', prefix: 'v1,', separator: ' ', secretEncoding: 'whsec' }));
     const secret = 'whsec_c2VjcmV0LWtleS1ieXRlcw==';
     const good = 'v1,' + opensslHmac(Buffer.from('secret-key-bytes'), body).toString('base64');

@@ -57,7 +57,7 @@ describe('the shipped fixtures of the new schemes', () => {
 describe('--url', () => {
   const twilio = join(FIXTURES, 'webhooks/twilio/message-received.json');
   it('exits 1 naming the URL that would have verified when the given one differs (http, trailing slash)', async () => {
-    const r = await cli(['webhooks', 'verify', twilio, '--secret', SECRETS.twilio, '--url', 'http://example.com/webhooks/twilio/sms/', '--json']);
+    const r = await cli(['webhooks', 'verify', twilio, '--secret', SECRETS.twilio!, '--url', 'http://example.com/webhooks/twilio/sms/', '--json']);
     expect(r.code).toBe(1);
     const line = JSON.parse(r.stdout) as { valid: boolean; reason: string };
     expect(line.reason).toContain('it verifies as https://example.com/webhooks/twilio/sms (with https, not http, and without the trailing slash)');

@@ -12,10 +12,24 @@ function pattern(field: string): RegExp {
   return re;
 }
 
-/** The number in `"field": 123` of a JSON body, or undefined. */
+/**
+ * The number in `"field": 123` of a JSON body, or undefined. Searched from the end on the bytes (Linear puts its
+ * webhookTimestamp last), without decoding the body.
+ */
 export function bodyTimestamp(body: Buffer, field: string): number | undefined {
-  const match = pattern(field).exec(body.toString('latin1'));
-  return match ? Number(match[1]) : undefined;
+  const key = `"${field}"`;
+  for (let at = body.lastIndexOf(key); at >= 0; at = at > 0 ? body.lastIndexOf(key, at - 1) : -1) {
+    let i = at + key.length;
+    while (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09) i++;
+    if (body[i] !== 0x3a) continue;
+    i++;
+    while (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09) i++;
+    let value = 0;
+    let digits = 0;
+    for (; digits < 17 && body[i]! >= 0x30 && body[i]! <= 0x39; i++, digits++) value = value * 10 + (body[i]! - 0x30);
+    if (digits > 0 && digits <= 16) return value;
+  }
+  return undefined;
 }
 
 /** The body with `"field"` set to `value`: the digits replaced in place, or the field added before the last `}`. */

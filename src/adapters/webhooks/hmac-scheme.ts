@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hmac, mismatchReason, safeEqual, safeEqualHex } from './hmac.js';
+import { derivedKey, hmac, mismatchReason, safeEqual, safeEqualHex } from './hmac.js';
 import { templateFields, type HmacSpec } from './hmac-spec.js';
 import type { Headers, SignatureScheme, SignOptions, VerifyOptions, VerifyOutcome } from './scheme.js';
 import { timestampProblem } from './tolerance.js';
@@ -50,17 +50,8 @@ export function hmacScheme(spec: HmacSpec): SignatureScheme {
   const headerFields = fields.filter((f) => f.startsWith('header:')).map((f) => f.slice(7).trim().toLowerCase());
   const signsUrl = fields.includes('url');
   const ms = spec.timestampUnit === 'ms';
-  let keySecret: string | undefined;
-  let keyBuffer: Buffer | undefined;
-  const keyOf = (secret: string): string | Buffer => {
-    if (spec.secretEncoding === 'utf8') return secret;
-    if (secret !== keySecret || !keyBuffer) {
-      const text = spec.secretEncoding === 'whsec' && secret.startsWith('whsec_') ? secret.slice(6) : secret;
-      keyBuffer = Buffer.from(text, 'base64');
-      keySecret = secret;
-    }
-    return keyBuffer;
-  };
+  const decode = (secret: string) => Buffer.from(spec.secretEncoding === 'whsec' && secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  const keyOf = (secret: string) => (spec.secretEncoding === 'utf8' ? secret : derivedKey(secret, decode));
   const digest = (secret: string, v: Values) => hmac(spec.algorithm, keyOf(secret), fill(parts, v));
   const encode = (d: Buffer) => spec.prefix + d.toString(spec.encoding);
   const signatureHeaders = [spec.header, ...(spec.timestampHeader ? [spec.timestampHeader] : []), ...(spec.idHeader ? [spec.idHeader] : [])];
@@ -120,17 +111,21 @@ export function hmacScheme(spec: HmacSpec): SignatureScheme {
       if (signsUrl && !o.url) {
         return { valid: false, code: 'missing_url', reason: `${spec.label ?? spec.name} signs the URL it called: pass it with --url (--public-url for listen)`, timestampSec: time.sec };
       }
-      const received = (spec.separator ? value.split(spec.separator) : [value]).map((s) => s.trim()).filter((s) => s.startsWith(spec.prefix));
-      if (received.length === 0) {
+      const received = spec.separator ? value.split(spec.separator).map((s) => s.trim()) : [value.trim()];
+      let count = 0;
+      for (const sig of received) if (sig.startsWith(spec.prefix)) count += 1;
+      if (count === 0) {
         return { valid: false, code: 'malformed_header', reason: `${spec.header} does not start with ${spec.prefix}`, timestampSec: time.sec };
       }
       const d = digest(o.secret, { body: o.body, timestamp: time.raw, id, url: o.url, method: o.method, headers: o.headers });
       const want = spec.encoding === 'hex' ? undefined : encode(d);
+      const cut = spec.prefix.length;
       let matched = false;
       for (const sig of received) {
-        if (want === undefined ? safeEqualHex(d, sig.slice(spec.prefix.length)) : safeEqual(want, sig)) matched = true;
+        if (!sig.startsWith(spec.prefix)) continue;
+        if (want === undefined ? safeEqualHex(d, sig.slice(cut)) : safeEqual(want, sig)) matched = true;
       }
-      if (!matched) return { valid: false, code: 'signature_mismatch', reason: mismatchReason(received.length, spec.prefix), timestampSec: time.sec };
+      if (!matched) return { valid: false, code: 'signature_mismatch', reason: mismatchReason(count, spec.prefix), timestampSec: time.sec };
       const late = o.ignoreTime || time.sec === undefined ? null : timestampProblem(time.sec, o.nowSec, o.toleranceSec);
       if (late) return { valid: false, code: 'timestamp_outside_tolerance', reason: late, timestampSec: time.sec };
       return { valid: true, reason: null, timestampSec: time.sec };

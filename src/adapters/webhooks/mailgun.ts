@@ -14,8 +14,34 @@ interface Signature {
 
 const asText = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
+/** The `"signature": {…}` object cut out of a JSON body and parsed alone (the event data can be large). */
+function quickSignature(body: Buffer): Signature | undefined {
+  if (body[0] !== 0x7b) return undefined;
+  for (let at = body.indexOf('"signature"'); at >= 0; at = body.indexOf('"signature"', at + 1)) {
+    let i = at + 11;
+    while (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09) i++;
+    if (body[i] !== 0x3a) continue;
+    i++;
+    while (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09) i++;
+    if (body[i] !== 0x7b) continue;
+    const open = i;
+    const close = body.indexOf(0x7d, open);
+    if (close < 0 || close - open > 1024 || body.subarray(open + 1, close).includes(0x7b)) continue;
+    try {
+      const o = JSON.parse(body.subarray(open, close + 1).toString('utf8')) as Record<string, unknown>;
+      const found = { timestamp: asText(o.timestamp), token: asText(o.token), signature: asText(o.signature), form: false };
+      if (found.token && found.signature) return found;
+    } catch {
+      /* not this one */
+    }
+  }
+  return undefined;
+}
+
 /** The signature object of a JSON body, or the timestamp/token/signature fields of a form body (older webhooks). */
 function readSignature(body: Buffer): Signature | undefined {
+  const quick = quickSignature(body);
+  if (quick) return quick;
   const json = jsonObject(body);
   if (json) {
     const s = json.signature;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hmacSha256, mismatchReason, safeEqual } from './hmac.js';
+import { derivedKey, hmacSha256, mismatchReason, safeEqual } from './hmac.js';
 import type { Headers, SignatureScheme, VerifyOutcome } from './scheme.js';
 import { parseUnixSeconds, timestampProblem } from './tolerance.js';
 
@@ -22,7 +22,7 @@ function pick(headers: Headers): { brand: 'webhook' | 'svix'; id?: string; times
 }
 
 function expected(secret: string, id: string, timestamp: string, body: Buffer): string {
-  return hmacSha256(standardKey(secret), `${id}.${timestamp}.`, body).toString('base64');
+  return hmacSha256(derivedKey(secret, standardKey), `${id}.${timestamp}.`, body).toString('base64');
 }
 
 /**

@@ -9,7 +9,9 @@ const SETTINGS = 'x-twilio-webhooks-signature-settings';
 
 /** HMAC_SHA1 unless the settings header names HMAC_SHA256 (Twilio's newer shared-key signatures). */
 function algorithmOf(headers: Headers): HmacAlgorithm | null {
-  for (const part of (headers[SETTINGS] ?? '').split(',')) {
+  const settings = headers[SETTINGS];
+  if (settings === undefined) return 'sha1';
+  for (const part of settings.split(',')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== 'algorithm') continue;
     const name = part.slice(eq + 1).trim().toUpperCase();
@@ -19,13 +21,56 @@ function algorithmOf(headers: Headers): HmacAlgorithm | null {
   return 'sha1';
 }
 
+function decode(part: string): string {
+  const text = part.includes('+') ? part.replace(/\+/g, ' ') : part;
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A malformed escape: decoded the way URLSearchParams does (left as it is).
+    return new URLSearchParams(`v=${part}`).get('v') ?? text;
+  }
+}
+
+/** A form value: its raw bytes where nothing is escaped (most of a message body), else the decoded text. */
+function value(raw: Buffer): string | Buffer {
+  return raw.includes(0x25) || raw.includes(0x2b) ? decode(raw.toString('utf8')) : raw;
+}
+
+/**
+ * Form parameters by name, each name's values in arrival order. Parsed on the bytes, and an unescaped value is
+ * kept as bytes that go to the HMAC as they are: the listener does this for every Twilio request.
+ */
+export function formParams(body: Buffer): Map<string, (string | Buffer)[]> {
+  const params = new Map<string, (string | Buffer)[]>();
+  for (let start = 0; start < body.length; ) {
+    let end = body.indexOf(0x26, start);
+    if (end < 0) end = body.length;
+    if (end > start) {
+      const eq = body.indexOf(0x3d, start);
+      const split = eq >= 0 && eq < end ? eq : end;
+      const raw = body.subarray(start, split);
+      const name = raw.includes(0x25) || raw.includes(0x2b) ? decode(raw.toString('utf8')) : raw.toString('utf8');
+      const v = split < end ? value(body.subarray(split + 1, end)) : '';
+      const values = params.get(name);
+      if (values) values.push(v);
+      else params.set(name, [v]);
+    }
+    start = end + 1;
+  }
+  return params;
+}
+
 /** URL + each form parameter as name+value, names sorted; repeated values de-duplicated and sorted, as Twilio does. */
-function signedData(url: string, params: URLSearchParams | null): string {
-  if (!params) return url;
-  const names = [...new Set(params.keys())].sort();
-  let data = url;
-  for (const name of names) for (const value of [...new Set(params.getAll(name))].sort()) data += name + value;
-  return data;
+function signedData(url: string, params: Map<string, (string | Buffer)[]> | null): (string | Buffer)[] {
+  const parts: (string | Buffer)[] = [url];
+  if (!params) return parts;
+  for (const name of [...params.keys()].sort()) {
+    const values = params.get(name)!;
+    const each = values.length > 1 ? [...new Set(values.map(String))].sort() : values;
+    for (const v of each) parts.push(name, v);
+  }
+  return parts;
 }
 
 function bodySha256(body: Buffer): string {
@@ -61,7 +106,7 @@ export const twilioScheme: SignatureScheme = {
     if (!url) throw new UsageError('twilio signs the URL it calls: pass it with --url', { hint: 'e.g. --url https://example.com/sms' });
     const algorithm = algorithmOf(headers ?? {}) ?? 'sha1';
     if (isForm(headers, body)) {
-      const sig = hmac(algorithm, secret, [signedData(url, new URLSearchParams(body.toString('utf8')))]).toString('base64');
+      const sig = hmac(algorithm, secret, signedData(url, formParams(body))).toString('base64');
       return { headers: { [HEADER]: sig } };
     }
     const signedUrl = hasBodyHash(url) ? url : `${url}${url.includes('?') ? '&' : '?'}bodySHA256=${bodySha256(body)}`;
@@ -75,16 +120,23 @@ export const twilioScheme: SignatureScheme = {
     const algorithm = algorithmOf(headers);
     if (!algorithm) return { valid: false, code: 'malformed_header', reason: `${SETTINGS} names an algorithm Twilio's validators do not know` };
     const withHash = hasBodyHash(url);
-    const params = withHash ? null : new URLSearchParams(body.toString('utf8'));
-    let normalised: string | undefined;
-    try {
-      normalised = new URL(url).toString();
-    } catch {
-      /* only the URL as given */
+    const params = withHash ? null : formParams(body);
+    // The URL as given first; then the variants Twilio's own validator accepts (default port written or not,
+    // normalised by the URL parser). Which one matched is no secret, so the first match ends the search.
+    const sig = value.trim();
+    const check = (candidate: string) => safeEqual(hmac(algorithm, secret, signedData(candidate, params)).toString('base64'), sig);
+    let matched = check(url);
+    if (!matched) {
+      let normalised: string | undefined;
+      try {
+        normalised = new URL(url).toString();
+      } catch {
+        /* only the URL as given */
+      }
+      const others = new Set([withoutPort(url), withPort(url), ...(normalised ? [withoutPort(normalised), withPort(normalised)] : [])]);
+      others.delete(url);
+      for (const candidate of others) if (!matched && check(candidate)) matched = true;
     }
-    const candidates = new Set([withoutPort(url), withPort(url), ...(normalised ? [withoutPort(normalised), withPort(normalised)] : [])]);
-    let matched = false;
-    for (const candidate of candidates) if (safeEqual(hmac(algorithm, secret, [signedData(candidate, params)]).toString('base64'), value.trim())) matched = true;
     if (!matched) {
       const json = !withHash && /^\s*[[{]/.test(body.toString('utf8'));
       const reason = json

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../support/run-cli.js';
+import { signRequest } from '../../src/adapters/webhooks/index.js';
+import { send } from '../integration/listener/peer.js';
+import { BIN, cleanEnv, runCli, type CliResult } from '../support/run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 /** The test-only secrets of fixtures/README.md. */
@@ -163,6 +166,50 @@ describe('custom schemes', () => {
     const r = await cli(['webhooks', 'verify', join(FIXTURES, 'webhooks/zoom/meeting.started.json'), '--secret', 's', '--scheme', '{"header":"x","encoding":"base32"}']);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('error: --scheme: "encoding" must be hex or base64');
+  });
+});
+
+describe('webhooks listen with the new flags', () => {
+  it('verifies twilio as the --public-url the provider called, exits 130 on SIGINT, and refuses bad flags with exit 2', async () => {
+    const child = spawn(process.execPath, [BIN, 'webhooks', 'listen', '--port', '0', '--provider', 'twilio', '--secret', SECRETS.twilio!, '--public-url', 'https://abc.ngrok.app', '--json'], { env: cleanEnv() });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no Ready line: ${err}`)), 15_000);
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+        const ready = /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"/.exec(err);
+        if (ready) {
+          clearTimeout(timer);
+          resolve(ready[1]!);
+        }
+      });
+    });
+    try {
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const body = 'From=%2B41791234567&Body=hi&MessageSid=SM9';
+      const signed = signRequest({ provider: 'twilio', body: Buffer.from(body), secret: SECRETS.twilio!, url: 'https://abc.ngrok.app/sms', headers: form });
+      expect((await send(`${url}sms`, body, { ...form, ...signed.headers })).status).toBe(200);
+      const http = signRequest({ provider: 'twilio', body: Buffer.from(body), secret: SECRETS.twilio!, url: 'http://abc.ngrok.app/sms', headers: form });
+      const refused = await send(`${url}sms`, body, { ...form, ...http.headers });
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('it verifies as http://abc.ngrok.app/sms (with http, not https)');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(130);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ provider: 'twilio', verified: true, id: 'SM9', status: 200 });
+    expect(out + err).not.toContain(SECRETS.twilio);
+
+    const badUrl = await cli(['webhooks', 'listen', '--port', '0', '--secret', 's', '--public-url', 'abc.ngrok.app']);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('invalid --public-url "abc.ngrok.app"');
+    const badKey = await cli(['webhooks', 'listen', '--port', '0', '--public-key', 'zz']);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain('--public-key is not a public key');
   });
 });
 

@@ -70,6 +70,10 @@ export async function runReplay(ctx: Context, paths: string[], flags: ReplayFlag
     out.info(`no fixture files in ${paths.join(', ')}`);
     return;
   }
+  const keyed = fixtures.filter(({ fixture }) => fixture.kind === 'envelope' && catalog.get(fixture.envelope.provider ?? '')?.key === 'public-key');
+  if (keyed.length > 0 && !privateKey && !flags.keepSignature) {
+    out.warn(`${keyed.length} fixture(s) of discord or sendgrid are sent with their recorded signature: re-signing them needs --private-key`);
+  }
   if (!secret && !privateKey) {
     out.warn('no --secret: recorded signatures are sent as they are (Stripe, Standard Webhooks and Slack refuse them after 5 minutes) and bare bodies go unsigned');
   } else if (flags.keepSignature) {

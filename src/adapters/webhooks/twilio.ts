@@ -63,13 +63,21 @@ export function formParams(body: Buffer): Map<string, (string | Buffer)[]> {
 
 /** URL + each form parameter as name+value, names sorted; repeated values de-duplicated and sorted, as Twilio does. */
 function signedData(url: string, params: Map<string, (string | Buffer)[]> | null): (string | Buffer)[] {
-  const parts: (string | Buffer)[] = [url];
-  if (!params) return parts;
+  if (!params) return [url];
+  // Text runs are joined and unescaped values stay bytes: few HMAC updates, no copy of a long message body.
+  const parts: (string | Buffer)[] = [];
+  let text = url;
   for (const name of [...params.keys()].sort()) {
     const values = params.get(name)!;
-    const each = values.length > 1 ? [...new Set(values.map(String))].sort() : values;
-    for (const v of each) parts.push(name, v);
+    for (const v of values.length > 1 ? [...new Set(values.map(String))].sort() : values) {
+      if (typeof v === 'string') text += name + v;
+      else {
+        parts.push(text + name, v);
+        text = '';
+      }
+    }
   }
+  if (text) parts.push(text);
   return parts;
 }
 

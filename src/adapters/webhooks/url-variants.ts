@@ -42,6 +42,15 @@ function single(url: string, headers: Headers): UrlVariant[] {
     const original = headers[name]?.trim();
     if (original && original.startsWith('/') && original !== path + dq) out.push({ url: withRest(original), what: `with the original path ${original} a proxy rewrote (${name})` });
   }
+  if (/%[0-9a-f]{2}/i.test(beforeHash)) {
+    // HubSpot's v3 documentation decodes some escapes of the URI before signing; other signers decode all of them.
+    try {
+      const decoded = decodeURI(beforeHash);
+      if (decoded !== beforeHash) out.push({ url: withRest(decoded), what: 'with its %-escapes decoded' });
+    } catch {
+      /* not decodable: no such variant */
+    }
+  }
   const segments = path.split('/').filter(Boolean);
   for (let i = 1; i < segments.length; i++) {
     const removed = '/' + segments.slice(0, i).join('/');

@@ -66,3 +66,10 @@ describe('publicUrlFor', () => {
     expect(publicUrlFor('https://example.com:8443/hooks/', '/sms')).toBe('https://example.com:8443/hooks/sms');
   });
 });
+
+describe('URL mismatch diagnosis: escapes', () => {
+  it('names the URL with its %-escapes decoded when that is what was signed', () => {
+    const r = diagnose('hubspot', 'https://example.com/hooks/a b', 'https://example.com/hooks/a%20b');
+    expect(r.reason).toContain('it verifies as https://example.com/hooks/a b (with its %-escapes decoded)');
+  });
+});

@@ -171,6 +171,7 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
       const reply = challengeAnswer(event.provider, body, this.options.secret);
       if (reply) {
         // Zoom's URL validation and Discord's PING want this answer from the endpoint itself, not the app's.
+        this.stats.accepted += 1;
         setInfo(event);
         answer(res, 200, reply, undefined, true);
         this.finish(event, []);

@@ -1,12 +1,12 @@
-import type { Readable } from 'node:stream';
 import { parseProvider, signRequest, type Headers, type Provider, type SchemeCatalog } from '../../adapters/webhooks/index.js';
+import { privateKeyOption, providerWithScheme, schemeCatalog, urlOption } from '../../adapters/webhooks/options.js';
 import { pathAndQuery } from '../../adapters/webhooks/url-parts.js';
 import { getSetting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { createEnvelope, envelopeBody, parseFixture, readFixtureFile, type FixtureEnvelope, type ParsedFixture } from '../../core/fixtures.js';
 import { parseInteger } from '../../core/parse.js';
-import { privateKeyOption, providerWithScheme, schemeCatalog, urlOption } from '../../adapters/webhooks/options.js';
+import { readStdin } from '../../core/stdin.js';
 
 export interface SignInput {
   /** A path, or '-' for stdin. */
@@ -40,12 +40,6 @@ function requestPath(url: string): string {
   return (path || '/') + (query ? `?${query}` : '');
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
 function contentType(body: Buffer, json: boolean): string {
   if (json) return 'application/json';
   const text = body.toString('utf8');
@@ -72,7 +66,7 @@ export async function runSign(ctx: Context, input: SignInput): Promise<SignResul
   const timestampSec =
     input.timestamp !== undefined ? parseInteger(input.timestamp, '--timestamp') : (input.nowSec ?? Math.floor(Date.now() / 1000));
   if (input.file === '-' && ctx.rt.stdin.isTTY) ctx.out.info('reading the body from stdin (end it with Ctrl-D)');
-  const parsed = input.file === '-' ? parseFixture(await readAll(ctx.rt.stdin), 'stdin') : readFixtureFile(input.file);
+  const parsed = input.file === '-' ? parseFixture(await readStdin(ctx.rt), 'stdin') : readFixtureFile(input.file);
   const provider = chooseProvider(ctx, providerWithScheme(input.provider, catalog, input.scheme), parsed, catalog);
   const scheme = catalog.require(provider);
   const secret = getSetting(ctx.config, 'webhookSecret');

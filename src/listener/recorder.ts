@@ -1,6 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { createEnvelope, serializeFixture } from '../core/fixtures.js';
 import { GroupCommitWriter, removeAbandonedTemps } from '../core/group-commit.js';
+import { recoverJournals } from '../core/journal.js';
 import type { Headers } from '../adapters/webhooks/scheme.js';
 import type { ReceivedEvent } from './types.js';
 
@@ -30,7 +31,9 @@ export function recordableHeaders(headers: Headers, secret?: string): Headers {
 /**
  * Writes each accepted event as one fixture envelope, numbered after the files already in the directory so a
  * restarted listener keeps the arrival order. Events recorded at the same time share their trip to the disk (see
- * GroupCommitWriter): each is answered once its own file is on disk, without waiting for the others' fsyncs in turn.
+ * GroupCommitWriter): each is answered once it is in the folder's fdatasynced journal and its file is in place.
+ * Opening a folder first restores from a journal left by a listener that did not stop cleanly (a power loss can
+ * take files the page cache had not written yet); `close` makes every file durable and deletes the journal.
  */
 export class Recorder {
   private readonly writer: GroupCommitWriter;
@@ -46,12 +49,23 @@ export class Recorder {
   static async open(dir: string, secret?: string): Promise<Recorder> {
     await mkdir(dir, { recursive: true });
     await removeAbandonedTemps(dir);
+    const restored = await recoverJournals(dir);
     let last = 0;
     for (const name of await readdir(dir)) {
       const match = /^(\d+)-.*\.json$/.exec(name);
       if (match) last = Math.max(last, Number(match[1]));
     }
-    return new Recorder(dir, last, secret);
+    const recorder = new Recorder(dir, last, secret);
+    recorder.restored = restored;
+    return recorder;
+  }
+
+  /** Fixtures re-created from the journal when the folder was opened. */
+  restored: string[] = [];
+
+  /** After the last record: fsyncs what was written and removes the journal. */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /** Writes the event and returns the file's path once it is on disk. */

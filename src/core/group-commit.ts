@@ -1,6 +1,6 @@
 import { readdir, rename, unlink, writeFile } from 'node:fs';
 import { join } from 'node:path';
-import { encodeRecord, Journal, makeDurable } from './journal.js';
+import { encodeRecord, Journal } from './journal.js';
 
 interface Job {
   name: string;
@@ -44,8 +44,6 @@ export class GroupCommitWriter {
   private readonly rotateMs: number;
   private journal: Journal | undefined;
   private generation = 0;
-  /** Files covered by the current journal only, to fsync before it may go. */
-  private covered: string[] = [];
   /** Older journals being retired (their files fsynced, then the journal deleted). */
   private retiring: Promise<void> = Promise.resolve();
   private idle: (() => void)[] = [];
@@ -75,13 +73,9 @@ export class GroupCommitWriter {
   async close(): Promise<void> {
     while (this.flushing || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     const journal = this.journal;
-    const covered = this.covered;
     this.journal = undefined;
-    this.covered = [];
     await this.retiring;
-    if (!journal) return;
-    await makeDurable(this.dir, covered);
-    await journal.remove();
+    await journal?.retire(this.dir);
   }
 
   /**
@@ -115,7 +109,10 @@ export class GroupCommitWriter {
     });
   }
 
-  /** Never rejects: each job is settled on its own. */
+  /**
+   * Never rejects: each job is settled on its own. Returns once the batch is in the journal and its temporary files
+   * are written; the renames (and the answers) go on while the next batch starts on the journal.
+   */
   private async writeBatch(jobs: Job[]): Promise<void> {
     let journal: Journal;
     try {
@@ -133,19 +130,22 @@ export class GroupCommitWriter {
       ),
       ...jobs.map(writeTemp),
     ]);
-    await Promise.all(
+    const renames = Promise.all(
       jobs.map(async (job, i) => {
         const error = journalled ?? written[i];
         if (error) return fail(job, error);
         try {
+          journal.files.push(job.final);
           await renameAsync(job.temp, job.final);
-          this.covered.push(job.final);
           job.resolve(job.final);
         } catch (failed) {
           await fail(job, failed as Error);
         }
       }),
-    );
+    ).then(() => {
+      journal.renames.delete(renames);
+    });
+    journal.renames.add(renames);
   }
 
   /** The journal to append to, after starting a fresh one when the current one is big or old enough. */
@@ -153,12 +153,8 @@ export class GroupCommitWriter {
     const old = this.journal;
     if (old && old.size < this.rotateBytes && performance.now() - old.started < this.rotateMs) return old;
     this.journal = await Journal.create(this.dir, ++this.generation);
-    if (old) {
-      const covered = this.covered;
-      this.covered = [];
-      // Background: the old journal goes once its files are fsynced. Until then a power loss is covered by it.
-      this.retiring = this.retiring.then(() => makeDurable(this.dir, covered).then(() => old.remove(), () => undefined));
-    }
+    // Background: the old journal goes once its files are in place and fsynced. Until then it covers a power loss.
+    if (old) this.retiring = this.retiring.then(() => old.retire(this.dir).catch(() => undefined));
     return this.journal;
   }
 }

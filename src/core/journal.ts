@@ -60,6 +60,9 @@ export function decodeRecords(journal: Buffer): JournalRecord[] {
 export class Journal {
   size = 0;
   readonly started = performance.now();
+  /** The files this journal answers for, and their renames still under way: all settled before it may go. */
+  readonly files: string[] = [];
+  readonly renames = new Set<Promise<void>>();
 
   private constructor(
     readonly path: string,
@@ -83,7 +86,13 @@ export class Journal {
     await call<void>((cb) => fdatasync(this.fd, cb));
   }
 
-  /** Closes and deletes the journal: only once every file it covers is durable by other means. */
+  /** Once every file it answers for is renamed into place and fsynced, closes and deletes the journal. */
+  async retire(dir: string): Promise<void> {
+    while (this.renames.size > 0) await Promise.all(this.renames);
+    await makeDurable(dir, this.files);
+    await this.remove();
+  }
+
   async remove(): Promise<void> {
     await call<void>((cb) => close(this.fd, cb)).catch(() => undefined);
     await call<void>((cb) => unlink(this.path, cb)).catch(() => undefined);

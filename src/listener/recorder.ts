@@ -50,26 +50,21 @@ export class Recorder {
   static async open(dir: string, secret?: string): Promise<Recorder> {
     await ensureDir(dir);
     await removeAbandonedTemps(dir);
-    const restored = await recoverJournals(dir);
+    await recoverJournals(dir);
     let last = 0;
     for (const name of await readdir(dir)) {
       const match = /^(\d+)-.*\.json$/.exec(name);
       if (match) last = Math.max(last, Number(match[1]));
     }
-    const recorder = new Recorder(dir, last, secret);
-    recorder.restored = restored;
-    return recorder;
+    return new Recorder(dir, last, secret);
   }
-
-  /** Fixtures re-created from the journal when the folder was opened. */
-  restored: string[] = [];
 
   /** After the last record: fsyncs what was written and removes the journal. */
   close(): Promise<void> {
     return this.writer.close();
   }
 
-  /** Writes the event and returns the file's path once it is on disk. */
+  /** Writes the event and returns the file's path once it is safe: in the synced journal and in place. */
   record(event: ReceivedEvent): Promise<string> {
     this.seq += 1;
     const name = recordingName(this.seq, event.receivedAt, event.type);

@@ -29,7 +29,7 @@ describe('listener: URL-signing schemes behind a tunnel (--public-url)', () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const good = signRequest({ provider: 'twilio', body: Buffer.from(body), secret: 'tw-token', url: 'https://abc.ngrok.app/sms?tenant=eu', headers: form });
     expect((await send(`${w.url}sms?tenant=eu`, body, { ...form, ...good.headers })).status).toBe(200);
-    const recorded = JSON.parse(readFileSync(join(record, readdirSync(record)[0]!), 'utf8')) as Record<string, unknown>;
+    const recorded = JSON.parse(readFileSync(join(record, readdirSync(record).find((name) => !name.startsWith('.'))!), 'utf8')) as Record<string, unknown>;
     expect(recorded).toMatchObject({ provider: 'twilio', url: 'https://abc.ngrok.app/sms?tenant=eu', path: '/sms?tenant=eu' });
 
     const slash = signRequest({ provider: 'twilio', body: Buffer.from(body), secret: 'tw-token', url: 'https://abc.ngrok.app/sms/', headers: form });

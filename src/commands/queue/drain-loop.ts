@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { LockedMessage, LockedReceiver } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { LockKeeper } from './lock-keeper.js';
+import { InFlight } from './in-flight.js';
 import { ReceiveAhead } from './receive-ahead.js';
 import { mapLimit, settleLimit } from './shared.js';
 
@@ -29,31 +29,35 @@ export const MAX_UNSETTLED = 1_500;
  * The drain pipeline. Across a network each step is a round trip, so they overlap: the next receive is on the wire
  * while the batch in hand is written and fsynced, and batches already on disk are being completed (every message of
  * a batch at once). What matters is kept per message: it is completed only after the write and fsync of its batch
- * returned, and the file keeps the entity's order. Locks held until a message is settled are renewed by a
- * LockKeeper. Under --json each batch is echoed to stdout once it is on disk.
+ * returned, and the file keeps the entity's order (one receive at a time). Locks held until a message is settled
+ * are renewed (InFlight). Under --json each batch is echoed to stdout once it is on disk.
  */
 export async function drainLoop(
   ctx: Context,
-  receiver: LockedReceiver,
+  /** Links on the entity, received on in turn (see ReceiveAhead); one is enough, two let receives overlap safely. */
+  receivers: readonly LockedReceiver[],
   options: DrainLoopOptions,
   /** Resolves once the lines are on disk (see fileWriter). */
   write: (lines: string) => Promise<void>,
   state: DrainState,
   progress: (n: number) => void,
 ): Promise<void> {
-  const keeper = new LockKeeper(receiver);
-  const settling = new Set<Promise<void>>();
-  let unsettled = 0;
+  const held = new InFlight(receivers);
   let received = 0;
-  const ahead = new ReceiveAhead(receiver, { maxWaitMs: options.idleTimeoutMs, signal: ctx.signal }, () =>
-    Math.min(options.max - received, MAX_UNSETTLED - unsettled),
-  options.batchSize);
+  const ahead = new ReceiveAhead(receivers, {
+    maxWaitMs: options.idleTimeoutMs,
+    signal: ctx.signal,
+    room: () => Math.min(options.max - received, MAX_UNSETTLED - held.count),
+    busy: (r) => held.busy(r),
+    settled: () => held.settled(),
+    fixedSize: options.batchSize,
+  });
   // Sequence numbers on disk whose completion has not succeeded yet (in progress, or failed: lock lost).
-  const onDisk = new Map<string, number>();
+  const onDisk = new Set<string>();
   let untracked = 0;
-  const complete = async (m: LockedMessage) => {
+  const complete = (receiver: LockedReceiver) => async (m: LockedMessage) => {
     const seq = m.message.sequenceNumber;
-    if (seq !== null) onDisk.set(seq, (onDisk.get(seq) ?? 0) + 1);
+    if (seq !== null) onDisk.add(seq);
     try {
       await receiver.complete(m);
       if (seq !== null) onDisk.delete(seq);
@@ -61,32 +65,13 @@ export async function drainLoop(
       if (seq === null) untracked += 1;
     }
   };
-  const settle = (batch: LockedMessage[], written: number) => {
-    const done = mapLimit(batch, batch.length, complete).then(() => {
-      keeper.remove(batch);
-      unsettled -= batch.length;
-      state.drained += written;
-      state.notCompleted = onDisk.size + untracked;
-      settling.delete(done);
-      progress(state.drained);
-    });
-    settling.add(done);
-  };
   try {
     while (received < options.max) {
-      let batch: LockedMessage[];
-      try {
-        batch = await ahead.next();
-      } catch (error) {
-        // Interrupted while waiting: nothing of this receive was handed to us, so nothing to write or settle.
-        if (ctx.signal.aborted) return;
-        throw error;
-      }
+      const { messages: batch, receiver } = await ahead.next();
       if (batch.length === 0) return;
       // From here the batch is finished even if Ctrl-C arrives: written, flushed, then completed.
-      keeper.add(batch);
+      held.hold(receiver, batch);
       received += batch.length;
-      unsettled += batch.length;
       ahead.prefetch();
       // A message that came back (its lock was lost) is on disk already: completed again, never written twice.
       const fresh = batch.filter((m) => m.message.sequenceNumber === null || !onDisk.has(m.message.sequenceNumber));
@@ -96,22 +81,27 @@ export async function drainLoop(
         if (lines) await write(lines);
       } catch (error) {
         // Not on disk, so not completed: hand it back at once (with a batch already on its way), not when the locks expire.
-        const unwritten = [...batch, ...(await ahead.settleAhead())];
-        keeper.remove(unwritten);
-        await settleLimit(unwritten, 64, (m) => receiver.abandon(m));
+        const onItsWay = await ahead.settleAhead();
+        held.release(receiver, batch);
+        await settleLimit(batch, 64, (m) => receiver.abandon(m));
+        if (onItsWay) await settleLimit(onItsWay.messages, 64, (m) => onItsWay.receiver.abandon(m));
         throw new UsageError(`cannot write the output file: ${(error as Error).message}`, {
           hint: 'free disk space or pass --out on another disk; the unwritten messages are back in the queue',
         });
       }
-      settle(batch, fresh.length);
+      held.run(receiver, batch, async () => {
+        // Every message of the batch at once: rhea sends their dispositions together.
+        await mapLimit(batch, batch.length, complete(receiver));
+        state.drained += fresh.length;
+        state.notCompleted = onDisk.size + untracked;
+        progress(state.drained);
+      });
       if (ctx.out.json && lines) await writeStdout(ctx, lines);
-      // Too much held: let settlements catch up before asking for more.
-      while (unsettled >= MAX_UNSETTLED && settling.size > 0) await Promise.race(settling);
       ahead.prefetch();
     }
   } finally {
-    while (settling.size > 0) await Promise.all(settling);
-    keeper.stop();
+    await held.finish();
+    state.notCompleted = onDisk.size + untracked;
   }
 }
 

@@ -3,7 +3,7 @@ import { idText } from '../../adapters/queue/message-codec.js';
 import type { LockedMessage, LockedReceiver, OutgoingMessage, QueueMessage, QueueSender } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { MAX_UNSETTLED } from './drain-loop.js';
-import { LockKeeper } from './lock-keeper.js';
+import { InFlight } from './in-flight.js';
 import { ReceiveAhead } from './receive-ahead.js';
 import { mapLimit, plural, settleLimit } from './shared.js';
 
@@ -11,7 +11,8 @@ import { mapLimit, plural, settleLimit } from './shared.js';
 export const HOLD_LIMIT = 20_000;
 
 export interface ScanDeps {
-  receiver: LockedReceiver;
+  /** Links on the dead-letter queue, received on in turn (see ReceiveAhead). */
+  receivers: readonly LockedReceiver[];
   sender: QueueSender;
   journal?: FileHandle;
   target: string;
@@ -42,90 +43,87 @@ export interface ScanState {
  * twice) and abandoned at the end, untouched.
  */
 export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: ScanDeps, state: ScanState): Promise<void> {
-  const { receiver } = deps;
-  const keeper = new LockKeeper(receiver);
-  const held: LockedMessage[] = [];
+  const { receivers } = deps;
+  const inFlight = new InFlight(receivers);
+  const held = new Map<LockedReceiver, LockedMessage[]>(receivers.map((r) => [r, []]));
+  let holding = 0;
   // Dead letters whose copy was accepted and whose completion has not succeeded (yet, or lock lost): if one comes
   // back it is completed, never sent again.
-  const sent = new Map<string, true>();
-  const settling = new Set<Promise<void>>();
-  let inFlight = 0;
+  const sent = new Set<string>();
   let picked = 0;
   let journaled = Promise.resolve();
   let background: { error: unknown } | undefined;
-  const ahead = new ReceiveAhead(
-    receiver,
-    { maxWaitMs: options.idleTimeoutMs, signal: ctx.signal },
-    () => (picked < options.max && held.length < HOLD_LIMIT ? MAX_UNSETTLED - inFlight : 0),
-    options.batchSize,
-  );
-  const complete = async (m: LockedMessage) => {
-    try {
-      await receiver.complete(m);
-      if (m.message.sequenceNumber !== null) sent.delete(m.message.sequenceNumber);
-    } catch {
-      // Lost lock: the copy went out, the dead letter stays; `sent` keeps it from being sent twice.
-    }
-  };
+  const ahead = new ReceiveAhead(receivers, {
+    maxWaitMs: options.idleTimeoutMs,
+    signal: ctx.signal,
+    room: () => (picked < options.max && holding < HOLD_LIMIT ? MAX_UNSETTLED - inFlight.count : 0),
+    busy: (r) => inFlight.busy(r),
+    settled: () => inFlight.settled(),
+    fixedSize: options.batchSize,
+  });
   /** Journals (in order, flushed) and then completes dead letters whose copies were accepted. */
-  const settle = (accepted: LockedMessage[], journal: boolean) => {
-    const lines = journal ? journalLines(accepted, deps.target) : '';
+  const settle = (receiver: LockedReceiver, accepted: LockedMessage[], journal: boolean) => {
+    const lines = journal && deps.journal ? journalLines(accepted, deps.target) : '';
     journaled = journaled.then(() => (lines && deps.journal ? flush(deps.journal, lines) : undefined));
-    const done = journaled
-      .then(() => mapLimit(accepted, accepted.length, complete))
-      .then(
-        () => undefined,
-        (error: unknown) => void (background ??= { error }),
-      )
-      .finally(() => {
-        keeper.remove(accepted);
-        inFlight -= accepted.length;
-        settling.delete(done);
-      });
-    settling.add(done);
+    const after = journaled;
+    inFlight.run(receiver, accepted, async () => {
+      try {
+        await after;
+        await mapLimit(accepted, accepted.length, async (m) => {
+          try {
+            await receiver.complete(m);
+            if (m.message.sequenceNumber !== null) sent.delete(m.message.sequenceNumber);
+          } catch {
+            // Lost lock: the copy went out, the dead letter stays; `sent` keeps it from being sent twice.
+          }
+        });
+      } catch (error) {
+        background ??= { error };
+      }
+    });
   };
   const spinner = ctx.out.spinner('scanning dead letters');
   try {
-    while (picked < options.max && held.length < HOLD_LIMIT && !ctx.signal.aborted && !background) {
-      let batch: LockedMessage[];
-      try {
-        batch = await ahead.next();
-      } catch (error) {
-        if (ctx.signal.aborted) return;
-        throw error;
-      }
+    while (picked < options.max && holding < HOLD_LIMIT && !ctx.signal.aborted && !background) {
+      const { messages: batch, receiver } = await ahead.next();
       if (batch.length === 0) break;
-      keeper.add(batch);
       const chosen: LockedMessage[] = [];
       const again: LockedMessage[] = [];
+      const skip: LockedMessage[] = [];
       for (const m of batch) {
         const seq = m.message.sequenceNumber;
         if (seq !== null && sent.has(seq)) again.push(m);
         else if (deps.match(m.message) && picked < options.max) {
           chosen.push(m);
           picked += 1;
-        } else held.push(m);
+        } else skip.push(m);
       }
-      inFlight += chosen.length + again.length;
+      inFlight.hold(receiver, [...chosen, ...again]);
+      inFlight.keep(receiver, skip);
+      held.get(receiver)!.push(...skip);
+      holding += skip.length;
       ahead.prefetch();
-      if (again.length) settle(again, false);
-      await resubmitBatch(deps, chosen, sent, state, (accepted) => settle(accepted, true));
-      spinner.text(`resubmitted ${state.resubmitted}, ${held.length} not matching`);
-      while (inFlight >= MAX_UNSETTLED && settling.size > 0) await Promise.race(settling);
+      if (again.length) settle(receiver, again, false);
+      await resubmitBatch(deps, receiver, chosen, sent, state, inFlight, (accepted) => settle(receiver, accepted, true));
+      spinner.text(`resubmitted ${state.resubmitted}, ${holding} not matching`);
       ahead.prefetch();
     }
-    if (held.length >= HOLD_LIMIT) {
+    if (holding >= HOLD_LIMIT) {
       ctx.out.warn(`stopped scanning after ${plural(HOLD_LIMIT, 'non-matching dead letter')}; run again with narrower filters or drain the rest`);
     }
   } finally {
     // A receive still on its way: what it brings goes back untouched with the rest.
-    held.push(...(await ahead.settleAhead()));
-    while (settling.size > 0) await Promise.all(settling);
+    const onItsWay = await ahead.settleAhead();
+    if (onItsWay) held.get(onItsWay.receiver)!.push(...onItsWay.messages);
+    await inFlight.finish();
     spinner.stop();
-    keeper.stop();
     // Untouched: back to the dead-letter queue as they were (the broker raises their delivery count).
-    await settleLimit(held, 64, (m) => receiver.abandon(m));
-    state.skipped = new Set(held.map((m) => m.message.sequenceNumber)).size;
+    const all: LockedMessage[] = [];
+    for (const [receiver, messages] of held) {
+      all.push(...messages);
+      await settleLimit(messages, 64, (m) => receiver.abandon(m));
+    }
+    state.skipped = new Set(all.map((m) => m.message.sequenceNumber)).size;
     state.duplicates = sent.size;
   }
   if (background) throw background.error;
@@ -134,9 +132,11 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
 /** Sends the copies; what the target accepted goes on to `accepted` (journal, complete). A failure stops the run. */
 async function resubmitBatch(
   deps: ScanDeps,
+  receiver: LockedReceiver,
   chosen: LockedMessage[],
-  sent: Map<string, true>,
+  sent: Set<string>,
   state: ScanState,
+  inFlight: InFlight,
   accepted: (done: LockedMessage[]) => void,
 ): Promise<void> {
   if (chosen.length === 0) return;
@@ -148,12 +148,13 @@ async function resubmitBatch(
     failure = { error };
   }
   const done = chosen.slice(0, count);
-  for (const m of done) if (m.message.sequenceNumber !== null) sent.set(m.message.sequenceNumber, true);
+  for (const m of done) if (m.message.sequenceNumber !== null) sent.add(m.message.sequenceNumber);
   state.resubmitted += done.length;
   if (done.length) accepted(done);
   if (failure) {
     const unsent = chosen.slice(count);
-    await settleLimit(unsent, 64, (m) => deps.receiver.abandon(m));
+    inFlight.release(receiver, unsent);
+    await settleLimit(unsent, 64, (m) => receiver.abandon(m));
     throw failure.error;
   }
 }

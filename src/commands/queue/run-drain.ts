@@ -10,7 +10,8 @@ import {
 import type { Context } from '../../core/context.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { drainLoop, fileWriter } from './drain-loop.js';
-import { fileTimestamp, plural, portFor, rate } from './shared.js';
+import { LINKS } from './receive-ahead.js';
+import { closeReceivers, fileTimestamp, openReceivers, plural, portFor, rate } from './shared.js';
 
 export interface DrainInput {
   entity: EntityRef;
@@ -75,16 +76,16 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   let owned = false;
   try {
     ({ port, owned } = await portFor(ctx, input.port));
-    const receiver = await port.openReceiver(input.entity);
+    const receivers = await openReceivers(port, input.entity, LINKS);
     try {
       const options = {
         max: input.max ?? Number.POSITIVE_INFINITY,
         idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
         batchSize: input.batchSize,
       };
-      await drainLoop(ctx, receiver, options, fileWriter(handle), state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
+      await drainLoop(ctx, receivers, options, fileWriter(handle), state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
     } finally {
-      await receiver.close();
+      await closeReceivers(receivers);
     }
   } catch (error) {
     failure = error;

@@ -15,7 +15,8 @@ import { InterruptedError, UsageError, isSwitchyardError } from '../../core/erro
 import { matcher, type Filters } from './resubmit-filter.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
 import { HOLD_LIMIT, scanAndResubmit, type ScanState } from './resubmit-loop.js';
-import { plural, portFor } from './shared.js';
+import { LINKS } from './receive-ahead.js';
+import { closeReceivers, openReceivers, plural, portFor } from './shared.js';
 
 /** The application property that counts how often a message was resubmitted. */
 export const RESUBMIT_COUNT = 'switchyard-resubmit-count';
@@ -85,13 +86,13 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     // The sender first: a target that does not exist or refuses us fails before any dead letter is touched.
     const sender = await port.openSender(target);
     try {
-      const receiver = await port.openReceiver(source);
+      const receivers = await openReceivers(port, source, LINKS);
       try {
         const options = { max: input.max ?? Number.POSITIVE_INFINITY, idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, batchSize: input.batchSize };
         const copy = (m: QueueMessage) => copyOf(m, input.newMessageId === true);
-        await scanAndResubmit(ctx, options, { receiver, sender, journal, target, match, copy }, state);
+        await scanAndResubmit(ctx, options, { receivers, sender, journal, target, match, copy }, state);
       } finally {
-        await receiver.close();
+        await closeReceivers(receivers);
       }
     } finally {
       await sender.close();

@@ -50,6 +50,7 @@ export async function drainLoop(
     room: () => Math.min(options.max - received, MAX_UNSETTLED - held.count),
     busy: (r) => held.busy(r),
     settled: () => held.settled(),
+    arrived: (b) => held.hold(b.receiver, b.messages),
     fixedSize: options.batchSize,
   });
   // Sequence numbers on disk whose completion has not succeeded yet (in progress, or failed: lock lost).
@@ -70,7 +71,6 @@ export async function drainLoop(
       const { messages: batch, receiver } = await ahead.next();
       if (batch.length === 0) return;
       // From here the batch is finished even if Ctrl-C arrives: written, flushed, then completed.
-      held.hold(receiver, batch);
       received += batch.length;
       ahead.prefetch();
       // A message that came back (its lock was lost) is on disk already: completed again, never written twice.
@@ -84,6 +84,7 @@ export async function drainLoop(
         const onItsWay = await ahead.settleAhead();
         held.release(receiver, batch);
         await settleLimit(batch, 64, (m) => receiver.abandon(m));
+        if (onItsWay) held.release(onItsWay.receiver, onItsWay.messages);
         if (onItsWay) await settleLimit(onItsWay.messages, 64, (m) => onItsWay.receiver.abandon(m));
         throw new UsageError(`cannot write the output file: ${(error as Error).message}`, {
           hint: 'free disk space or pass --out on another disk; the unwritten messages are back in the queue',

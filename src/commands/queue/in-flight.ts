@@ -19,14 +19,15 @@ export class InFlight {
 
   /** Counts the messages as held on their link and keeps their locks alive until released. */
   hold(receiver: LockedReceiver, messages: readonly LockedMessage[]): void {
-    this.keep(receiver, messages);
+    this.keepers.get(receiver)?.add(messages);
     this.perLink.set(receiver, (this.perLink.get(receiver) ?? 0) + messages.length);
     this.count += messages.length;
   }
 
-  /** Keeps locks alive without counting the messages (resubmit's non-matching dead letters, held to the end). */
-  keep(receiver: LockedReceiver, messages: readonly LockedMessage[]): void {
-    this.keepers.get(receiver)?.add(messages);
+  /** Stops counting held messages but keeps their locks alive (resubmit's non-matching dead letters, held to the end). */
+  park(receiver: LockedReceiver, messages: readonly LockedMessage[]): void {
+    this.perLink.set(receiver, (this.perLink.get(receiver) ?? 0) - messages.length);
+    this.count -= messages.length;
   }
 
   release(receiver: LockedReceiver, messages: readonly LockedMessage[]): void {

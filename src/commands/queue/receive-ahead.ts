@@ -23,6 +23,11 @@ export interface ReceiveAheadOptions {
   busy: (receiver: LockedReceiver) => boolean;
   /** Resolves when one of those settles (undefined: none is on its way). */
   settled: () => Promise<unknown> | undefined;
+  /**
+   * Called as soon as a batch arrives, before the caller asks for it: from then on its locks must be kept (a batch
+   * may wait here while the caller is slow, for example on a full stdout pipe).
+   */
+  arrived: (batch: Batch) => void;
   /** A fixed batch size instead of the growing one (tests). */
   fixedSize?: number;
 }
@@ -119,7 +124,11 @@ export class ReceiveAhead {
     this.asked = n;
     this.turn = (this.receivers.indexOf(receiver) + 1) % this.receivers.length;
     const { maxWaitMs, signal } = this.options;
-    this.pending = receiver.receive(n, { maxWaitMs, signal }).then((messages) => ({ messages, receiver }));
+    this.pending = receiver.receive(n, { maxWaitMs, signal }).then((messages) => {
+      const batch = { messages, receiver };
+      this.options.arrived(batch);
+      return batch;
+    });
     // Awaited by next() or settleAhead(); this only keeps an early failure from counting as unhandled.
     this.pending.catch(() => {});
   }

@@ -59,6 +59,7 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
     room: () => (picked < options.max && holding < HOLD_LIMIT ? MAX_UNSETTLED - inFlight.count : 0),
     busy: (r) => inFlight.busy(r),
     settled: () => inFlight.settled(),
+    arrived: (b) => inFlight.hold(b.receiver, b.messages),
     fixedSize: options.batchSize,
   });
   /** Journals (in order, flushed) and then completes dead letters whose copies were accepted. */
@@ -98,8 +99,7 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
           picked += 1;
         } else skip.push(m);
       }
-      inFlight.hold(receiver, [...chosen, ...again]);
-      inFlight.keep(receiver, skip);
+      inFlight.park(receiver, skip);
       held.get(receiver)!.push(...skip);
       holding += skip.length;
       ahead.prefetch();
@@ -114,6 +114,7 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
   } finally {
     // A receive still on its way: what it brings goes back untouched with the rest.
     const onItsWay = await ahead.settleAhead();
+    if (onItsWay) inFlight.park(onItsWay.receiver, onItsWay.messages);
     if (onItsWay) held.get(onItsWay.receiver)!.push(...onItsWay.messages);
     await inFlight.finish();
     spinner.stop();

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useDelayedWorld } from '../support/delayed-world.js';
 import { MAX_UNSETTLED } from '../../src/commands/queue/drain-loop.js';
-import { startDelayProxy, type DelayProxy } from '../../src/testing/delay-proxy.js';
 import { drainAndKill, expectNoneLost } from '../support/drain-kill.js';
-import { QueueWorld, numbered, send } from '../integration/queue/support.js';
+import { numbered, send } from '../integration/queue/support.js';
 
 /*
  * The drain kill test across a network: the emulator behind a proxy that delays each direction by 10 ms, where
@@ -16,16 +16,7 @@ const COUNT = 3_000;
 const LOCK_MS = 1_000;
 const KILLS = 6;
 const PAD = 'x'.repeat(1_000);
-const world = new QueueWorld();
-let proxy: DelayProxy;
-beforeAll(async () => {
-  await world.start({ lockDurationMs: LOCK_MS });
-  proxy = await startDelayProxy({ host: world.emulator.host, port: world.emulator.port }, 10);
-});
-afterAll(async () => {
-  await proxy?.close();
-  await world.cleanUp();
-});
+const { world, connectionString } = useDelayedWorld(LOCK_MS);
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed. */
 function random(seed: number): () => number {
@@ -53,7 +44,7 @@ describe('queue drain killed with SIGKILL across a 20 ms round trip', () => {
       const outcome = await drainAndKill(world, {
         queue,
         count: COUNT,
-        connectionString: proxy.rewrite(world.connectionString),
+        connectionString: connectionString(),
         lockMs: LOCK_MS,
         when: (bytes, total) => (bytes ?? 0) > 0 && (bytes ?? 0) >= fraction * total,
         extraDelayMs: extraMs,

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDelayProxy, type DelayProxy } from '../../src/testing/delay-proxy.js';
-import { BIN, cleanEnv } from '../support/run-cli.js';
-import { QueueWorld, lines, numbered, peekAll, send } from '../integration/queue/support.js';
+import { describe, expect, it } from 'vitest';
+import { useDelayedWorld } from '../support/delayed-world.js';
+import { BIN, cleanEnv, runCli } from '../support/run-cli.js';
+import { deadLetter, lines, numbered, peekAll, send, takeAll } from '../integration/queue/support.js';
 
 /*
  * drain and resubmit across a network (the emulator behind a proxy adding 10 ms each way), where they keep a receive
@@ -12,16 +12,7 @@ import { QueueWorld, lines, numbered, peekAll, send } from '../integration/queue
  */
 
 const LOCK_MS = 2_000;
-const world = new QueueWorld();
-let proxy: DelayProxy;
-beforeAll(async () => {
-  await world.start({ lockDurationMs: LOCK_MS });
-  proxy = await startDelayProxy({ host: world.emulator.host, port: world.emulator.port }, 10);
-});
-afterAll(async () => {
-  await proxy?.close();
-  await world.cleanUp();
-});
+const { world, connectionString } = useDelayedWorld(LOCK_MS);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,7 +22,7 @@ describe('queue commands across a 20 ms round trip', () => {
     await send(world.client(), queue, numbered(1_500, 's'));
     const out = join(await world.tempDir(), 'out.ndjson');
     const child = spawn(process.execPath, [BIN, 'queue', 'drain', queue, '--yes', '--json', '--out', out, '--idle-timeout', '1s'], {
-      env: cleanEnv({ SERVICEBUS_CONNECTION_STRING: proxy.rewrite(world.connectionString) }),
+      env: cleanEnv({ SERVICEBUS_CONNECTION_STRING: connectionString() }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -52,5 +43,24 @@ describe('queue commands across a 20 ms round trip', () => {
     expect(written).toEqual(ids);
     expect(lines(Buffer.concat(chunks).toString('utf8')).map((m) => m.messageId)).toEqual(ids);
     expect(await peekAll(world.client(), queue)).toHaveLength(0);
+  }, 60_000);
+
+  it('resubmit moves each matching dead letter once, journals it, and leaves the others untouched', async () => {
+    const client = world.client();
+    const queue = world.name('dlq');
+    const go = numbered(1_200, 'go', { applicationProperties: { tenant: 'eu' } });
+    const stay = numbered(300, 'stay', { applicationProperties: { tenant: 'us' } });
+    await deadLetter(client, queue, [...go.slice(0, 600), ...stay, ...go.slice(600)], 'Failed', 'd');
+    const dir = await world.tempDir();
+    const run = await runCli(['queue', 'resubmit', queue, '--where', 'tenant=eu', '--journal', 'j.log', '--yes', '--idle-timeout', '1s'], {
+      cwd: dir,
+      env: { SERVICEBUS_CONNECTION_STRING: connectionString() },
+      timeoutMs: 40_000,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/resubmitted 1,200 dead letters .* 300 dead letters did not match/);
+    expect((await takeAll(client, queue)).map((m) => m.messageId)).toEqual(go.map((m) => m.messageId));
+    expect((await peekAll(client, queue, { dlq: true })).map((m) => m.messageId)).toEqual(stay.map((m) => m.messageId));
+    expect(lines(await readFile(join(dir, 'j.log'), 'utf8'))).toHaveLength(1_200);
   }, 60_000);
 });

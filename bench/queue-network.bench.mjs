@@ -4,7 +4,7 @@
 // dist/testing/delay-proxy.js, shared with the drain kill test).
 //  - bare drain: peek-lock receiveMessages(100), append the batch to a file, complete each message (in parallel).
 //  - bare resubmit: receiveMessages(100) from the dead-letter queue, send the copies as one batch, complete each.
-//  - bare purge: receiveMessages(100), complete each.
+//  - bare purge: receiveMessages(100) in receive-and-delete mode.
 // Every process is timed from spawn to exit (Node start-up, SDK import, connecting and the final 500 ms idle stop
 // included, for both sides). The CLI also fsyncs before it completes; the bare loops do not.
 // Goals: drain >= 3x the bare loop at 20 ms; at 0 ms nothing slower than before (drain >= 0.8 of the bare loop,
@@ -32,7 +32,7 @@ const [mode, cs, queue, out, idle] = process.argv.slice(1);
 const client = new ServiceBusClient(cs);
 const receiver = mode === 'resubmit'
   ? client.createReceiver(queue, { receiveMode: 'peekLock', subQueueType: 'deadLetter' })
-  : client.createReceiver(queue, { receiveMode: 'peekLock' });
+  : client.createReceiver(queue, { receiveMode: mode === 'purge' ? 'receiveAndDelete' : 'peekLock' });
 const sender = mode === 'resubmit' ? client.createSender(queue) : undefined;
 const file = mode === 'drain' ? await open(out, 'w') : undefined;
 let n = 0;
@@ -41,7 +41,7 @@ for (;;) {
   if (batch.length === 0) break;
   if (file) await file.write(batch.map((m) => JSON.stringify({ messageId: m.messageId, body: m.body }) + '\\n').join(''));
   if (sender) await sender.sendMessages(batch.map((m) => ({ body: m.body, messageId: m.messageId, applicationProperties: m.applicationProperties })));
-  await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+  if (mode !== 'purge') await Promise.all(batch.map((m) => receiver.completeMessage(m)));
   n += batch.length;
 }
 await file?.close();

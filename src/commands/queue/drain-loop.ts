@@ -4,7 +4,7 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { InFlight } from './in-flight.js';
 import { ReceiveAhead } from './receive-ahead.js';
-import { mapLimit, settleLimit } from './shared.js';
+import { settleLimit } from './shared.js';
 
 export interface DrainLoopOptions {
   /** Stop after this many messages. */
@@ -92,7 +92,7 @@ export async function drainLoop(
       }
       held.run(receiver, batch, async () => {
         // Every message of the batch at once: rhea sends their dispositions together.
-        await mapLimit(batch, batch.length, complete(receiver));
+        await Promise.all(batch.map(complete(receiver)));
         state.drained += fresh.length;
         state.notCompleted = onDisk.size + untracked;
         progress(state.drained);

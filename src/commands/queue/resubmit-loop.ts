@@ -5,7 +5,7 @@ import type { Context } from '../../core/context.js';
 import { MAX_UNSETTLED } from './drain-loop.js';
 import { InFlight } from './in-flight.js';
 import { ReceiveAhead } from './receive-ahead.js';
-import { mapLimit, plural, settleLimit } from './shared.js';
+import { plural, settleLimit } from './shared.js';
 
 /** Non-matching dead letters held (locked) at most while scanning; beyond that the scan stops. */
 export const HOLD_LIMIT = 20_000;
@@ -62,6 +62,14 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
     arrived: (b) => inFlight.hold(b.receiver, b.messages),
     fixedSize: options.batchSize,
   });
+  const completeCopied = async (receiver: LockedReceiver, m: LockedMessage) => {
+    try {
+      await receiver.complete(m);
+      if (m.message.sequenceNumber !== null) sent.delete(m.message.sequenceNumber);
+    } catch {
+      // Lost lock: the copy went out, the dead letter stays; `sent` keeps it from being sent twice.
+    }
+  };
   /** Journals (in order, flushed) and then completes dead letters whose copies were accepted. */
   const settle = (receiver: LockedReceiver, accepted: LockedMessage[], journal: boolean) => {
     const lines = journal && deps.journal ? journalLines(accepted, deps.target) : '';
@@ -70,14 +78,7 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
     inFlight.run(receiver, accepted, async () => {
       try {
         await after;
-        await mapLimit(accepted, accepted.length, async (m) => {
-          try {
-            await receiver.complete(m);
-            if (m.message.sequenceNumber !== null) sent.delete(m.message.sequenceNumber);
-          } catch {
-            // Lost lock: the copy went out, the dead letter stays; `sent` keeps it from being sent twice.
-          }
-        });
+        await Promise.all(accepted.map((m) => completeCopied(receiver, m)));
       } catch (error) {
         background ??= { error };
       }

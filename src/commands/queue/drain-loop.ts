@@ -20,8 +20,8 @@ export interface DrainState {
 }
 
 /**
- * Messages received (or asked for) but not yet settled, at most. rhea keeps a link's unsettled deliveries in a
- * buffer of 2,048; this stays well inside it and bounds the locks held at once.
+ * Messages received and not yet settled, at most (a receive asks only for what fits). rhea keeps a link's unsettled
+ * deliveries in a buffer of 2,048; this stays well inside it and bounds the locks held at once.
  */
 export const MAX_UNSETTLED = 1_500;
 

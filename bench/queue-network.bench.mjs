@@ -104,7 +104,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 const emulator = await startEmulator({ lockDurationMs: 60_000 });
-const proxy = await startDelayProxy({ host: emulator.host, port: emulator.port }, 10);
+// Round trips to measure at (SWITCHYARD_BENCH_RTTS=0,20,100 adds one); each above 0 gets its own proxy.
+const rtts = (process.env.SWITCHYARD_BENCH_RTTS ?? '0,20').split(',').map(Number);
+const proxies = await Promise.all(rtts.filter((r) => r > 0).map((r) => startDelayProxy({ host: emulator.host, port: emulator.port }, r / 2)));
 const admin = new ServiceBusClient(emulator.connectionString);
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-network-'));
 const purgeExists = (await run([BIN, 'queue', '--help'])).stdout.includes('purge');
@@ -143,15 +145,15 @@ try {
   const ops = (process.env.SWITCHYARD_BENCH_OPS ?? ['drain', 'resubmit', ...(purgeExists ? ['purge'] : [])].join(',')).split(',');
   console.log(`${COUNT.toLocaleString('en-US')} × 1 KB messages, msgs/s, median of ${ROUNDS} (spawn to exit, ${IDLE_MS} ms idle stop):`);
   console.log('  figure               round trip   bare SDK loop   switchyard   ratio   goal');
-  for (const [label, cs] of [
-    ['0 ms ', emulator.connectionString],
-    ['20 ms', proxy.rewrite(emulator.connectionString)],
-  ]) {
+  let next = 0;
+  for (const rtt of rtts) {
+    const label = `${rtt} ms`.padEnd(6);
+    const cs = rtt > 0 ? proxies[next++].rewrite(emulator.connectionString) : emulator.connectionString;
     for (const op of ops) {
       const m = await measure(op, cs);
-      const goal = op === 'drain' ? (label.startsWith('20') ? '>= 3.00' : '>= 0.80') : 'reported';
+      const goal = op !== 'drain' ? 'reported' : rtt === 20 ? '>= 3.00' : rtt === 0 ? '>= 0.80' : 'reported';
       console.log(
-        `  queue ${op.padEnd(14)} ${label}        ${fmt(m.bare).padStart(9)}    ${fmt(m.cli).padStart(9)}    ${(m.cli / m.bare).toFixed(2).padStart(5)}   ${goal}` +
+        `  queue ${op.padEnd(14)} ${label}       ${fmt(m.bare).padStart(9)}    ${fmt(m.cli).padStart(9)}    ${(m.cli / m.bare).toFixed(2).padStart(5)}   ${goal}` +
           `   (runs: bare ${m.runs.bare.map(fmt).join(', ')}; cli ${m.runs.cli.map(fmt).join(', ')}; CPU s: bare ${m.cpu.bare.toFixed(1)}, cli ${m.cpu.cli.toFixed(1)})`,
       );
     }
@@ -163,7 +165,7 @@ try {
   );
 } finally {
   await admin.close();
-  await proxy.close();
+  await Promise.all(proxies.map((p) => p.close()));
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
 }

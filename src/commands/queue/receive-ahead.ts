@@ -5,8 +5,11 @@ export const MIN_BATCH = 100;
 export const MAX_BATCH = 500;
 /** Bytes a batch should stay under, from the average size seen so far (memory, and time to arrive). */
 const BATCH_BYTES = 4 * 1024 * 1024;
-/** Links a pipelined command receives on, in turn (see ReceiveAhead). */
-export const LINKS = 2;
+/**
+ * Links a pipelined command receives on, in turn (see ReceiveAhead). Three let a receive start while the two batches
+ * before it are still being settled: resubmit's send → complete takes two round trips after the receive.
+ */
+export const LINKS = 3;
 
 export interface Batch {
   messages: LockedMessage[];

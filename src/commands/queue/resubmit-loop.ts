@@ -104,6 +104,8 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
       held.get(receiver)!.push(...skip);
       holding += skip.length;
       ahead.prefetch();
+      // Sized by its first message: a cheap estimate, enough to keep batches of large messages small.
+      ahead.observe(batch.length, JSON.stringify(batch[0]!.message).length * batch.length);
       if (again.length) settle(receiver, again, false);
       await resubmitBatch(deps, receiver, chosen, sent, state, inFlight, (accepted) => settle(receiver, accepted, true));
       spinner.text(`resubmitted ${state.resubmitted}, ${holding} not matching`);

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import rhea, { type Connection, type Container, type Delivery, type EventContext, type Receiver, type Sender } from 'rhea';
+import { guardConnection } from './connection-guard.js';
 import { LinkConsumer } from './consumer.js';
+import { MAX_FRAME_SIZE } from './frame-guard.js';
 import type { SendTarget } from './entities.js';
 import type { Journal } from './journal.js';
 import type { LockTokens } from './lock-token.js';
@@ -9,10 +11,20 @@ import { parseTransfer } from './message.js';
 import { CBS_ACCEPTED, decodeRequest, responseMessage, type Request } from './requests.js';
 import { putTokenProblem, type SharedAccessKey } from './sas.js';
 import type { EntityError, Namespace } from './namespace.js';
-import { outcomes, receiveRawTransfers, setLocalAttach, transferFormat } from './rhea-internals.js';
+import {
+  attachBeforeTransfer,
+  limitGatheredTransfer,
+  outcomes,
+  receiveRawTransfers,
+  setLocalAttach,
+  settleAsRead,
+  transferFormat,
+} from './rhea-internals.js';
 
 /** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
 export const MAX_MESSAGE_SIZE = 1024 * 1024;
+/** Past this a transfer split over frames closes its connection (up to it, an oversized message is just rejected). */
+export const MAX_GATHERED_TRANSFER = 16 * MAX_MESSAGE_SIZE;
 
 type Role =
   | { kind: 'consumer'; consumer: LinkConsumer }
@@ -110,13 +122,18 @@ export class Broker {
       id: `sy-${socket.remotePort ?? 0}-${Date.now().toString(36)}`,
       container_id: 'switchyard-emulator',
       tcp_no_delay: true,
+      max_frame_size: MAX_FRAME_SIZE,
       receiver_options: { autoaccept: false, credit_window: 1000, max_message_size: MAX_MESSAGE_SIZE },
       sender_options: { treat_modified_as_released: false, max_message_size: MAX_MESSAGE_SIZE },
     };
     const connection = this.container.create_connection(options as never);
-    receiveRawTransfers(connection);
-    this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket, authorised: false });
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    receiveRawTransfers(connection);
+    limitGatheredTransfer(connection, MAX_GATHERED_TRANSFER);
+    settleAsRead(connection);
+    attachBeforeTransfer(connection);
+    guardConnection(connection, socket, peer, this.log);
+    this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket, authorised: false });
     this.log(`connection from ${peer}`);
     socket.on('close', () => {
       this.sockets.delete(socket);

@@ -78,8 +78,8 @@ export async function runReplay(ctx: Context, paths: string[], flags: ReplayFlag
     },
     (result) => {
       if (out.json) {
-        const { responseBody, ...rest } = result;
-        out.jsonLine(out.verbose ? { ...rest, responseBody: responseBody ?? null } : rest);
+        const { responseBody, responseHeaders, ...rest } = result;
+        out.jsonLine(out.verbose ? { ...rest, responseBody: responseBody ?? null, responseHeaders: responseHeaders ?? null } : rest);
       } else {
         out.line(line(ctx, result));
         if (out.verbose && result.responseBody) out.debug(result.responseBody.replace(/^/gm, '      '));

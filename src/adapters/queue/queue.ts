@@ -3,6 +3,8 @@
  * The Azure Service Bus implementation lives in service-bus-queue.ts; commands never see an SDK type.
  */
 
+import type { AmqpTyped } from './typed-values.js';
+
 /** A JSON value as it is written to disk. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -12,8 +14,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  */
 export type EncodedValue = JsonValue;
 
-/** Application property values as the broker carries them. */
-export type PropertyValue = string | number | boolean | null | Date | Buffer;
+/** Application property values as the broker carries them (AmqpTyped: a value with its AMQP type). */
+export type PropertyValue = string | number | boolean | null | Date | Buffer | AmqpTyped;
 
 /** Where a message body lives in the AMQP message: one data section (the SDK default), an amqp-value or a sequence. */
 export type BodyType = 'data' | 'value' | 'sequence';
@@ -113,6 +115,13 @@ export interface LockedReceiver {
   close(): Promise<void>;
 }
 
+/** A receive-and-delete receiver: every message it hands over is already gone from the entity (purge). */
+export interface DeletingReceiver {
+  /** Receives and so deletes up to `max` messages; how many, 0 when none arrived within maxWaitMs. */
+  deleteBatch(max: number, options: ReceiveOptions): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** A sender on one queue or topic, batching by the link's maximum message size. */
 export interface QueueSender {
   /**
@@ -134,6 +143,8 @@ export interface QueuePort {
   peek(entity: EntityRef, options: PeekOptions): AsyncIterable<QueueMessage[]>;
   /** Opens a peek-lock receiver (connects and attaches, so a missing entity fails here). */
   openReceiver(entity: EntityRef): Promise<LockedReceiver>;
+  /** Opens a receive-and-delete receiver: what it receives is deleted, no copy kept (purge). */
+  openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver>;
   /** Opens a sender on a queue or topic (connects and attaches, so a missing entity fails here). */
   openSender(target: string): Promise<QueueSender>;
   /** One-call convenience: open a sender, send everything in batches, close it. Returns how many were sent. */

@@ -13,8 +13,10 @@ import { withCallSignal } from '../../core/abort.js';
 import { UsageError } from '../../core/errors.js';
 import { entityPath } from './entity.js';
 import { encodeValue, idText } from './message-codec.js';
+import { recordAmqpTypes } from './amqp-types.js';
 import { toQueueMessage, toSdkMessage } from './service-bus-convert.js';
 import type {
+  DeletingReceiver,
   EntityRef,
   LockedMessage,
   LockedReceiver,
@@ -71,6 +73,9 @@ export async function createServiceBusQueuePort(
   return new ServiceBusQueuePort(new ServiceBusClient(connection.namespace, createDefaultCredential(), clientOptions), namespace);
 }
 
+// Before any message is received: application properties keep their AMQP types through drain → send.
+recordAmqpTypes();
+
 const RECEIVER_OPTIONS: ServiceBusReceiverOptions = {
   receiveMode: 'peekLock',
   // The commands renew locks themselves, only while they still need them.
@@ -90,8 +95,8 @@ class ServiceBusQueuePort implements QueuePort {
     return { namespace: this.namespace, entity: path, operation };
   }
 
-  private createReceiver(entity: EntityRef): ServiceBusReceiver {
-    const options = { ...RECEIVER_OPTIONS, subQueueType: entity.dlq ? ('deadLetter' as const) : undefined };
+  private createReceiver(entity: EntityRef, mode: 'peekLock' | 'receiveAndDelete' = 'peekLock'): ServiceBusReceiver {
+    const options = { ...RECEIVER_OPTIONS, receiveMode: mode, subQueueType: entity.dlq ? ('deadLetter' as const) : undefined };
     return entity.subscription
       ? this.client.createReceiver(entity.name, entity.subscription, options)
       : this.client.createReceiver(entity.name, options);
@@ -126,6 +131,24 @@ class ServiceBusQueuePort implements QueuePort {
 
   async openReceiver(entity: EntityRef): Promise<LockedReceiver> {
     return new SdkLockedReceiver(this.createReceiver(entity), this.scope('receive', entityPath(entity)));
+  }
+
+  async openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver> {
+    const receiver = this.createReceiver(entity, 'receiveAndDelete');
+    const scope = this.scope('purge', entityPath(entity));
+    return {
+      deleteBatch: async (max, options) => {
+        try {
+          const batch = await withCallSignal(options.signal, (abortSignal) =>
+            receiver.receiveMessages(max, { maxWaitTimeInMs: options.maxWaitMs, abortSignal }),
+          );
+          return batch.length;
+        } catch (error) {
+          throw mapServiceBusError(error, scope);
+        }
+      },
+      close: () => receiver.close().catch(() => {}),
+    };
   }
 
   async openSender(target: string): Promise<QueueSender> {

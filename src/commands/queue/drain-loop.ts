@@ -114,10 +114,22 @@ export function fileWriter(handle: FileHandle): (lines: string) => Promise<void>
   };
 }
 
-/** Writes to stdout and waits when the pipe is full, so a slow reader never makes drain hold messages in memory. */
+/**
+ * Writes to stdout and waits when the pipe is full, so a slow reader never makes drain hold messages in memory; a
+ * reader that went away (`| head`) or an interrupt ends the wait, since no 'drain' will ever come.
+ */
 function writeStdout(ctx: Context, text: string): Promise<void> {
+  const stdout = ctx.rt.stdout;
   return new Promise((resolve) => {
-    if (ctx.rt.stdout.write(text)) resolve();
-    else ctx.rt.stdout.once('drain', () => resolve());
+    if (stdout.write(text) || ctx.signal.aborted || stdout.destroyed) return resolve();
+    const done = () => {
+      stdout.off('drain', done);
+      stdout.off('close', done);
+      ctx.signal.removeEventListener('abort', done);
+      resolve();
+    };
+    stdout.once('drain', done);
+    stdout.once('close', done);
+    ctx.signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -8,6 +8,7 @@ import {
   type QueuePort,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
+import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { drainLoop, fileWriter } from './drain-loop.js';
 import { LINKS } from './receive-ahead.js';
@@ -49,16 +50,13 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   const path = entityPath(input.entity);
   if (!input.port) resolveQueueConnection(ctx.config);
   if (input.dryRun) return dryRun(ctx, input);
-  const file = resolveOut(ctx, input);
-  const confirmed = await ctx.prompt.confirm(
+  const file = checkOutputPath(resolveOut(ctx, input), '--out', { kind: 'file', mustNotExist: true, cwd: ctx.rt.cwd });
+  await ctx.prompt.confirm(
     `Drain ${input.max ? `up to ${plural(input.max, 'message')}` : 'every message'} from ${path} into ${file}? They are removed from the queue once written.`,
     input.yes,
     'queue drain',
+    'nothing was drained',
   );
-  if (!confirmed) {
-    ctx.out.info('cancelled: nothing was drained');
-    return { drained: 0, file: null, notCompleted: 0, dryRun: false };
-  }
   let handle: FileHandle;
   try {
     handle = await open(file, 'wx');

@@ -12,6 +12,7 @@ Answers: 200 accepted (also duplicates and --events skips), 400 bad signature (w
 Examples:
   switchyard webhooks listen --secret whsec_… --forward-to http://localhost:3000/webhooks
   switchyard webhooks listen --forward-queue stripe-events      (with SERVICEBUS_CONNECTION_STRING set)
+  switchyard webhooks listen --secret whsec_… --forward-to http://localhost:3000/webhooks --record ./recordings --inspect
   switchyard webhooks listen --record ./recordings --route 'payment_intent.*=http://localhost:3000/pay' \\
       --forward-to http://localhost:3000/other --events 'payment_intent.*,charge.*'
   stripe listen --forward-to localhost:4242 & switchyard webhooks listen --secret "$(stripe listen --print-secret)"
@@ -36,7 +37,10 @@ export function listenCommand(rt: Runtime): Command {
     .option('--max-body <bytes>', 'largest body accepted (e.g. 1048576, 512kb, 1mb)', '1mb')
     .option('--timeout <duration>', 'time the target has to answer each forward', '30s')
     .option('--retries <n>', 'further attempts on network errors, 5xx and 429 (Retry-After honoured)', '3')
-    .option('-H, --header <header>', "add 'Name: value' to every forward (repeatable)", collect, []))
+    .option('-H, --header <header>', "add 'Name: value' to every forward (repeatable)", collect, [])
+    .option('--inspect', 'also serve the web inspector on 127.0.0.1 (its link, with a token, is printed)')
+    .option('--inspect-port <port>', 'port of the inspector (0 = any free port)', '4243')
+    .option('--inspect-keep <n>', 'deliveries the inspector keeps in memory (older ones are read from --record)', '1000'))
     .addHelpText('after', EXAMPLES)
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       // Loaded on use, so that `--help` and the other verbs do not pay for the listener.

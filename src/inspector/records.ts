@@ -61,6 +61,9 @@ export async function loadRecord(dir: string, file: RecordFile, verify: VerifyWi
       body,
       headers,
       secret: verify.secret,
+      // URL-signing schemes (twilio, square, hubspot) are checked against the URL the recording kept.
+      url: envelope.url,
+      method: envelope.method,
       // Without an arrival time the timestamp is judged against now.
       nowSec: Number.isFinite(arrived) ? Math.floor(arrived / 1000) : undefined,
     });

@@ -1,5 +1,6 @@
 import { parseHeaderFlags } from '../adapters/http/headers.js';
 import { parseProvider } from '../adapters/webhooks/index.js';
+import { publicKeyOption, schemeCatalog, urlOption, providerWithScheme } from '../adapters/webhooks/options.js';
 import { getSetting } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
@@ -15,6 +16,9 @@ export interface ListenFlags {
   path: string;
   secret?: string;
   provider?: string;
+  publicUrl?: string;
+  publicKey?: string;
+  scheme?: string;
   record?: string;
   forwardTo?: string;
   route: string[];
@@ -74,13 +78,18 @@ export function listenInputFromFlags(ctx: Context, flags: ListenFlags): Omit<Lis
     if (!route) throw new UsageError(`invalid --route "${value}"`, { hint: "write it as 'pattern=url', e.g. 'payment_intent.*=http://localhost:3000/pay'" });
     return { pattern: route.pattern, url: parseUrl(route.url, '--route') };
   });
-  const provider = parseProvider(flags.provider ?? getSetting(ctx.config, 'webhookProvider') ?? 'auto', true);
+  const catalog = schemeCatalog(ctx, flags.scheme);
+  const named = providerWithScheme(flags.provider, catalog, flags.scheme);
+  const provider = parseProvider(named ?? getSetting(ctx.config, 'webhookProvider') ?? 'auto', true, catalog);
   return {
     host: flags.host,
     port: parseInteger(flags.port, '--port', 0, 65535),
     path: flags.path,
     secret: getSetting(ctx.config, 'webhookSecret'),
     provider,
+    publicKey: publicKeyOption(ctx),
+    publicUrl: urlOption(flags.publicUrl, '--public-url'),
+    catalog,
     recordDir: flags.record === undefined ? undefined : checkOutputPath(flags.record, '--record', { kind: 'dir', cwd: ctx.rt.cwd }),
     forwardTo: flags.forwardTo === undefined ? undefined : parseUrl(flags.forwardTo, '--forward-to'),
     routes,

@@ -1,4 +1,6 @@
 import type { QueuePort } from '../adapters/queue/queue.js';
+import type { KeyObject } from 'node:crypto';
+import type { SchemeCatalog } from '../adapters/webhooks/catalog.js';
 import type { Provider } from '../adapters/webhooks/scheme.js';
 import type { Context } from '../core/context.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
@@ -16,6 +18,9 @@ export interface ListenInput {
   path: string;
   secret?: string;
   provider: Provider | 'auto';
+  publicKey?: KeyObject;
+  publicUrl?: string;
+  catalog?: SchemeCatalog;
   recordDir?: string;
   forwardTo?: string;
   routes: Route[];
@@ -71,6 +76,9 @@ export async function runListen(ctx: Context, input: ListenInput): Promise<never
       path: input.path,
       secret: input.secret,
       provider: input.provider,
+      publicKey: input.publicKey,
+      publicUrl: input.publicUrl,
+      catalog: input.catalog,
       recordDir: input.recordDir,
       events: input.events,
       maxBodyBytes: input.maxBodyBytes,
@@ -197,8 +205,9 @@ function printReady(ctx: Context, listener: Listener, input: ListenInput, inspec
   }
   const c = ctx.out.errColor;
   const lines = [
-    `${c.green('Ready!')} Listening on ${c.bold(listener.url)} (${secret ? `secret ${secret}, provider ${input.provider}` : c.yellow('no secret: requests are accepted unverified')})`,
+    `${c.green('Ready!')} Listening on ${c.bold(listener.url)} (${secret || input.publicKey ? `${[secret ? `secret ${secret}` : '', input.publicKey ? 'public key' : ''].filter(Boolean).join(', ')}, provider ${input.provider}` : c.yellow('no secret: requests are accepted unverified')})`,
   ];
+  if (input.publicUrl) lines.push(`  signed URLs checked as ${input.publicUrl} + the request path`);
   for (const route of input.routes) lines.push(`  ${route.pattern} → ${route.url}`);
   if (input.forwardTo) lines.push(`  ${input.routes.length ? 'everything else' : 'forwarding'} → ${input.forwardTo}`);
   for (const sink of input.sinks ?? []) lines.push(`  forwarding → ${sink.name}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -197,6 +197,22 @@ describe('inspector API', () => {
     const old = await get<DeliveryDetail>(s, `/api/requests/http/${page2.requests[1]!.id}`);
     expect(old).toMatchObject({ verdict: 'verified', recorded: expect.stringContaining(dir) });
     expect((await post(s, `/api/requests/http/${old.id}/replay`, {})).json.timeline).toHaveLength(1);
+  });
+
+  it('checks a recorded URL-signing scheme (twilio) against the URL the recording kept', async () => {
+    const dir = tmp();
+    const fixture = JSON.parse(readFileSync('fixtures/webhooks/twilio/message-received.json', 'utf8')) as { url: string };
+    writeFileSync(join(dir, '000001-twilio.json'), JSON.stringify(fixture));
+    writeFileSync(join(dir, '000002-twilio.json'), JSON.stringify({ ...fixture, url: `${fixture.url}/other` }));
+    const { startInspector } = await import('../../../src/inspector/index.js');
+    const inspector = await startInspector({ port: 0, recordDir: dir, targets: [], secret: 'f1x7ur3a0th0t0k3n0sw1tchyard0042' });
+    try {
+      const r = await send(`${inspector.origin}/api/requests/http`, '', { authorization: `Bearer ${inspector.token}` }, 'GET');
+      const rows = (JSON.parse(r.text) as ListJson).requests;
+      expect(rows.map((row) => row.verdict)).toEqual(['failed', 'verified']);
+    } finally {
+      await inspector.close();
+    }
   });
 
   it('inspects a record folder without a listener: verified as of arrival, replayed to --to', async () => {

@@ -34,7 +34,7 @@ export const MAX_UNSETTLED = 1_500;
  */
 export async function drainLoop(
   ctx: Context,
-  /** Links on the entity, received on in turn (see ReceiveAhead); one is enough, two let receives overlap safely. */
+  /** Links on the entity, received on in turn (see ReceiveAhead); with one, receives do not overlap settling. */
   receivers: readonly LockedReceiver[],
   options: DrainLoopOptions,
   /** Resolves once the lines are on disk (see fileWriter). */

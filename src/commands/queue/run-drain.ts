@@ -5,15 +5,14 @@ import {
   entityPath,
   resolveQueueConnection,
   type EntityRef,
-  type LockedMessage,
-  type LockedReceiver,
   type QueuePort,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
-import { LockKeeper } from './lock-keeper.js';
-import { fileTimestamp, plural, portFor, rate, settleLimit } from './shared.js';
+import { drainLoop, fileWriter } from './drain-loop.js';
+import { LINKS } from './receive-ahead.js';
+import { closeReceivers, fileTimestamp, openReceivers, plural, portFor, rate } from './shared.js';
 
 export interface DrainInput {
   entity: EntityRef;
@@ -25,7 +24,7 @@ export interface DrainInput {
   idleTimeoutMs?: number;
   dryRun?: boolean;
   yes?: boolean;
-  /** Messages per receive; default 100. */
+  /** Messages per receive; by default it grows from 100 to 500 while batches come back full. */
   batchSize?: number;
   port?: QueuePort;
   /** For file names (tests). */
@@ -75,11 +74,16 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   let owned = false;
   try {
     ({ port, owned } = await portFor(ctx, input.port));
-    const receiver = await port.openReceiver(input.entity);
+    const receivers = await openReceivers(port, input.entity, LINKS);
     try {
-      await drainLoop(ctx, input, receiver, handle, state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
+      const options = {
+        max: input.max ?? Number.POSITIVE_INFINITY,
+        idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        batchSize: input.batchSize,
+      };
+      await drainLoop(ctx, receivers, options, fileWriter(handle), state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
     } finally {
-      await receiver.close();
+      await closeReceivers(receivers);
     }
   } catch (error) {
     failure = error;
@@ -95,77 +99,6 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   if (interrupted) throw new InterruptedError(`interrupted: drained ${plural(state.drained, 'message')} before stopping`);
   if (failure) throw failure;
   return { drained: state.drained, file: state.drained ? file : null, notCompleted: state.notCompleted, dryRun: false };
-}
-
-async function drainLoop(
-  ctx: Context,
-  input: DrainInput,
-  receiver: LockedReceiver,
-  handle: FileHandle,
-  state: { drained: number; notCompleted: number },
-  progress: (n: number) => void,
-): Promise<void> {
-  const max = input.max ?? Number.POSITIVE_INFINITY;
-  const batchSize = input.batchSize ?? 100;
-  const keeper = new LockKeeper(receiver);
-  try {
-    while (state.drained < max && !ctx.signal.aborted) {
-      let batch: LockedMessage[];
-      try {
-        batch = await receiver.receive(Math.min(batchSize, max - state.drained), {
-          maxWaitMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-          signal: ctx.signal,
-        });
-      } catch (error) {
-        // Interrupted while waiting: nothing of this receive was handed to us, so nothing to write or settle.
-        if (ctx.signal.aborted) return;
-        throw error;
-      }
-      if (batch.length === 0) return;
-      // From here the batch is finished even if Ctrl-C arrives: written, flushed, then completed.
-      keeper.add(batch);
-      const lines = batch.map((m) => JSON.stringify(m.message) + '\n').join('');
-      try {
-        await handle.write(lines);
-        await handle.datasync();
-      } catch (error) {
-        // Not on disk, so not completed: hand the batch back at once rather than when its locks expire.
-        keeper.remove(batch);
-        await settleLimit(batch, 64, (m) => receiver.abandon(m));
-        throw new UsageError(`cannot write the output file: ${(error as Error).message}`, {
-          hint: 'free disk space or pass --out on another disk; the unwritten messages are back in the queue',
-        });
-      }
-      if (ctx.out.json) await writeStdout(ctx, lines);
-      const failed = await settleLimit(batch, 64, (m) => receiver.complete(m));
-      keeper.remove(batch);
-      state.drained += batch.length;
-      state.notCompleted += failed.length;
-      progress(state.drained);
-    }
-  } finally {
-    keeper.stop();
-  }
-}
-
-/**
- * Writes to stdout and waits when the pipe is full, so a slow reader never makes drain hold messages in memory; a
- * reader that went away (`| head`) or an interrupt ends the wait, since no 'drain' will ever come.
- */
-function writeStdout(ctx: Context, text: string): Promise<void> {
-  const stdout = ctx.rt.stdout;
-  return new Promise((resolve) => {
-    if (stdout.write(text) || ctx.signal.aborted || stdout.destroyed) return resolve();
-    const done = () => {
-      stdout.off('drain', done);
-      stdout.off('close', done);
-      ctx.signal.removeEventListener('abort', done);
-      resolve();
-    };
-    stdout.once('drain', done);
-    stdout.once('close', done);
-    ctx.signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function resolveOut(ctx: Context, input: DrainInput): string {

@@ -6,25 +6,21 @@ import {
   entityPath,
   resolveQueueConnection,
   type EntityRef,
-  type LockedMessage,
-  type LockedReceiver,
   type OutgoingMessage,
   type QueueMessage,
   type QueuePort,
-  type QueueSender,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
-import { LockKeeper } from './lock-keeper.js';
 import { matcher, propertyText, type Filters } from './resubmit-filter.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
-import { plural, portFor, settleLimit } from './shared.js';
+import { HOLD_LIMIT, scanAndResubmit, type ScanState } from './resubmit-loop.js';
+import { LINKS } from './receive-ahead.js';
+import { closeReceivers, openReceivers, plural, portFor } from './shared.js';
 
 /** The application property that counts how often a message was resubmitted. */
 export const RESUBMIT_COUNT = 'switchyard-resubmit-count';
-/** Non-matching dead letters held (locked) at most while scanning; beyond that the scan stops. */
-export const HOLD_LIMIT = 20_000;
 /** Where a copy made with --new-message-id keeps the dead letter's own messageId. */
 export const ORIGINAL_MESSAGE_ID = 'switchyard-original-message-id';
 
@@ -54,11 +50,7 @@ export interface ResubmitResult {
   dryRun: boolean;
 }
 
-interface RunState {
-  resubmitted: number;
-  skipped: number;
-  duplicates: number;
-}
+type RunState = ScanState;
 
 /**
  * `queue resubmit`: moves matching dead letters back to the entity (or --to). Per batch: send the copies, and
@@ -93,11 +85,13 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     // The sender first: a target that does not exist or refuses us fails before any dead letter is touched.
     const sender = await port.openSender(target);
     try {
-      const receiver = await port.openReceiver(source);
+      const receivers = await openReceivers(port, source, LINKS);
       try {
-        await scan(ctx, input, { receiver, sender, journal, target, match, state, newMessageId: input.newMessageId === true });
+        const options = { max: input.max ?? Number.POSITIVE_INFINITY, idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, batchSize: input.batchSize };
+        const copy = (m: QueueMessage) => copyOf(m, input.newMessageId === true);
+        await scanAndResubmit(ctx, options, { receivers, sender, journal, target, match, copy }, state);
       } finally {
-        await receiver.close();
+        await closeReceivers(receivers);
       }
     } finally {
       await sender.close();
@@ -117,102 +111,6 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
   const result = { resubmitted: state.resubmitted, skipped: state.skipped, target, dryRun: false };
   if (ctx.out.json) ctx.out.jsonLine(result);
   return result;
-}
-
-interface ScanDeps {
-  receiver: LockedReceiver;
-  sender: QueueSender;
-  journal?: FileHandle;
-  target: string;
-  match: (m: QueueMessage) => boolean;
-  state: RunState;
-  newMessageId: boolean;
-}
-
-async function scan(ctx: Context, input: ResubmitInput, deps: ScanDeps): Promise<void> {
-  const { receiver, state } = deps;
-  const max = input.max ?? Number.POSITIVE_INFINITY;
-  const keeper = new LockKeeper(receiver);
-  const held: LockedMessage[] = [];
-  // Dead letters whose copy was accepted but whose completion failed: if they come back, complete, never resend.
-  const copied = new Set<string>();
-  const spinner = ctx.out.spinner('scanning dead letters');
-  try {
-    while (state.resubmitted < max && held.length < HOLD_LIMIT && !ctx.signal.aborted) {
-      let batch: LockedMessage[];
-      try {
-        batch = await receiver.receive(input.batchSize ?? 100, {
-          maxWaitMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-          signal: ctx.signal,
-        });
-      } catch (error) {
-        if (ctx.signal.aborted) return;
-        throw error;
-      }
-      if (batch.length === 0) break;
-      const chosen: LockedMessage[] = [];
-      const again: LockedMessage[] = [];
-      for (const m of batch) {
-        const seq = m.message.sequenceNumber ?? '';
-        if (copied.has(seq)) again.push(m);
-        else if (deps.match(m.message) && state.resubmitted + chosen.length < max) chosen.push(m);
-        else held.push(m);
-      }
-      keeper.add(batch);
-      await settleLimit(again, 32, (m) => receiver.complete(m));
-      keeper.remove(again);
-      await resubmitBatch(deps, chosen, copied);
-      keeper.remove(chosen);
-      spinner.text(`resubmitted ${state.resubmitted}, ${held.length} not matching`);
-    }
-    if (held.length >= HOLD_LIMIT) {
-      ctx.out.warn(`stopped scanning after ${plural(HOLD_LIMIT, 'non-matching dead letter')}; run again with narrower filters or drain the rest`);
-    }
-  } finally {
-    spinner.stop();
-    keeper.stop();
-    // Untouched: back to the dead-letter queue as they were (the broker raises their delivery count).
-    await settleLimit(held, 64, (m) => receiver.abandon(m));
-    state.skipped = new Set(held.map((m) => m.message.sequenceNumber)).size;
-  }
-}
-
-/** Sends the copies; only what the target accepted is journaled and completed. A failure stops the run. */
-async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Set<string>): Promise<void> {
-  if (chosen.length === 0) return;
-  const { receiver, sender, journal, target, state, newMessageId } = deps;
-  let accepted = 0;
-  let failure: unknown;
-  try {
-    await sender.send(chosen.map((m) => copyOf(m.message, newMessageId)), (n) => (accepted = n));
-  } catch (error) {
-    failure = error;
-  }
-  const done = chosen.slice(0, accepted);
-  if (journal && done.length) {
-    const at = new Date().toISOString();
-    const lines = done.map((m) =>
-      JSON.stringify({ sequenceNumber: m.message.sequenceNumber, messageId: idText(m.message.messageId), target, resubmittedAt: at }) + '\n',
-    );
-    await journal.write(lines.join(''));
-    await journal.datasync();
-  }
-  const completeFailures: LockedMessage[] = [];
-  await settleLimit(done, 64, async (m) => {
-    try {
-      await receiver.complete(m);
-    } catch (error) {
-      completeFailures.push(m);
-      throw error;
-    }
-  });
-  for (const m of completeFailures) copied.add(m.message.sequenceNumber ?? '');
-  state.resubmitted += done.length;
-  state.duplicates += completeFailures.length;
-  if (failure) {
-    await settleLimit(chosen.slice(accepted), 64, (m) => receiver.abandon(m));
-    throw failure;
-  }
 }
 
 /**

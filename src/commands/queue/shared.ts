@@ -1,4 +1,4 @@
-import { createQueuePort, resolveQueueConnection, type QueuePort } from '../../adapters/queue/index.js';
+import { createQueuePort, resolveQueueConnection, type EntityRef, type LockedReceiver, type QueuePort } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 
 /** Runs `fn` over the items with at most `limit` in flight; settles all before rejecting with the first error. */
@@ -38,6 +38,25 @@ export async function settleLimit<T>(items: readonly T[], limit: number, fn: (it
 export async function portFor(ctx: Context, given?: QueuePort): Promise<{ port: QueuePort; owned: boolean }> {
   if (given) return { port: given, owned: false };
   return { port: await createQueuePort(resolveQueueConnection(ctx.config)), owned: true };
+}
+
+/**
+ * Opens `count` peek-lock links on the entity (a pipelined command receives on them in turn, see receive-ahead.ts);
+ * if one fails, those already open are closed.
+ */
+export async function openReceivers(port: QueuePort, entity: EntityRef, count: number): Promise<LockedReceiver[]> {
+  const receivers: LockedReceiver[] = [];
+  try {
+    for (let i = 0; i < count; i += 1) receivers.push(await port.openReceiver(entity));
+    return receivers;
+  } catch (error) {
+    await closeReceivers(receivers);
+    throw error;
+  }
+}
+
+export async function closeReceivers(receivers: readonly LockedReceiver[]): Promise<void> {
+  await Promise.all(receivers.map((r) => r.close()));
 }
 
 /** A compact UTC timestamp for file names: 20261122T190000Z. */

@@ -9,7 +9,7 @@ import { parseTransfer } from './message.js';
 import { CBS_ACCEPTED, decodeRequest, responseMessage, type Request } from './requests.js';
 import { putTokenProblem, type SharedAccessKey } from './sas.js';
 import type { EntityError, Namespace } from './namespace.js';
-import { outcomes, receiveRawTransfers, setLocalAttach, transferFormat } from './rhea-internals.js';
+import { outcomes, receiveRawTransfers, setLocalAttach, settleAsRead, transferFormat } from './rhea-internals.js';
 import { answerSessionAttach, chooseSession, requestedSession } from './session-attach.js';
 
 /** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
@@ -116,6 +116,7 @@ export class Broker {
     };
     const connection = this.container.create_connection(options as never);
     receiveRawTransfers(connection);
+    settleAsRead(connection);
     this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket, authorised: false });
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.log(`connection from ${peer}`);

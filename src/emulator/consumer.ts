@@ -63,7 +63,7 @@ export class LinkConsumer implements QueueConsumer, SessionHolder {
   }
 
   deliver(msg: StoredMessage, deliveryCount: number, token: LockToken, lockedUntil: number | undefined): void {
-    const payload = renderMessage(msg, { deliveryCount, lockedUntil });
+    const payload = renderMessage(msg, { deliveryCount, lockedUntil, lockToken: this.peekLock ? token.guid : undefined });
     const delivery = this.link.send(payload, reorderGuidBytes(token.guid), 0);
     this.used += 1;
     if (this.peekLock) {

@@ -99,9 +99,10 @@ function renewLocks(queue: MessageQueue, body: Body, now: number): ManagementRes
   if (!found) return fail(410, LOCK_LOST.condition, LOCK_LOST.description);
   const expirations = found.map(([msg]) => {
     msg.lock!.until = now + queue.settings.lockDurationMs;
-    return new Date(msg.lock!.until);
+    return msg.lock!.until;
   });
-  return ok({ expirations });
+  // An AMQP array of timestamps, not a list: the Java SDK reads it as Date[] and the .NET one as DateTime[].
+  return ok({ expirations: rhea.types.wrap_array(expirations, 0x83, undefined) });
 }
 
 function updateDisposition(queue: MessageQueue, body: Body, now: number): ManagementResponse {
@@ -160,7 +161,8 @@ function receiveDeferred(queue: MessageQueue, body: Body, tokens: LockTokens, no
       return { message: renderMessage(msg, { deliveryCount }), 'lock-token': rhea.types.wrap_uuid(token.guid) };
     }
     const until = queue.lock(msg, token, undefined, now, sessionLock?.lockedUntil);
-    return { message: renderMessage(msg, { deliveryCount, lockedUntil: until }), 'lock-token': rhea.types.wrap_uuid(token.guid) };
+    const message = renderMessage(msg, { deliveryCount, lockedUntil: until, lockToken: token.guid });
+    return { message, 'lock-token': rhea.types.wrap_uuid(token.guid) };
   });
   return ok({ messages });
 }

@@ -182,12 +182,17 @@ function readAnnotations(buf: Buffer, start: number, end: number, valueStart: nu
 export interface RenderOptions {
   deliveryCount: number;
   lockedUntil?: number;
+  /** The lock's GUID bytes: Service Bus repeats the lock token in the `x-opt-lock-token` delivery annotation. */
+  lockToken?: Buffer;
 }
 
 const KEY_SEQUENCE = encodeSymbol('x-opt-sequence-number');
 const KEY_ENQUEUED = encodeSymbol('x-opt-enqueued-time');
 const KEY_LOCKED = encodeSymbol('x-opt-locked-until');
 const KEY_STATE = encodeSymbol('x-opt-message-state');
+const KEY_LOCK_TOKEN = encodeSymbol('x-opt-lock-token');
+/** Delivery annotations holding only the lock token: described map8 of one symbol key and a uuid. */
+const LOCK_TOKEN_SECTION = 3 + 3 + KEY_LOCK_TOKEN.length + 17;
 
 /**
  * The full encoded message a receiver gets: a fresh header and message annotations in front of the untouched bare
@@ -202,7 +207,8 @@ export function renderMessage(msg: StoredMessage, options: RenderOptions): Buffe
   for (const a of msg.annotations) annotations += a.length;
   const pairs = 2 + (locked ? 1 : 0) + (stated ? 1 : 0) + msg.annotations.length;
   const headerFields = 3 + (msg.ttl === undefined ? 1 : 5) + 1 + 5;
-  const out = Buffer.allocUnsafe(6 + headerFields + 12 + annotations + msg.bare.length);
+  const token = options.lockToken;
+  const out = Buffer.allocUnsafe(6 + headerFields + (token ? LOCK_TOKEN_SECTION : 0) + 12 + annotations + msg.bare.length);
   let at = 0;
   const byte = (b: number) => (out[at++] = b);
   const u32 = (n: number) => (at = out.writeUInt32BE(Math.min(Math.max(0, Math.trunc(n)), 0xffffffff), at));
@@ -217,6 +223,11 @@ export function renderMessage(msg: StoredMessage, options: RenderOptions): Buffe
   if (msg.ttl === undefined) byte(0x40);
   else byte(0x70), u32(msg.ttl);
   byte(options.deliveryCount === 0 ? 0x41 : 0x42), byte(0x70), u32(options.deliveryCount);
+  // Other SDKs (Python's) read a deferred message's lock token only from here.
+  if (token) {
+    byte(0x00), byte(0x53), byte(Section.deliveryAnnotations), byte(0xc1), byte(LOCK_TOKEN_SECTION - 5), byte(2);
+    raw(KEY_LOCK_TOKEN), byte(0x98), raw(token);
+  }
   // message annotations: described map32
   byte(0x00), byte(0x53), byte(Section.messageAnnotations), byte(0xd1), u32(annotations + 4), u32(pairs * 2);
   raw(KEY_SEQUENCE), long(0x81, msg.seq), raw(KEY_ENQUEUED), long(0x83, msg.enqueuedAt);

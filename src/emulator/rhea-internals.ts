@@ -35,6 +35,44 @@ export function receiveRawTransfers(connection: Connection): void {
   };
 }
 
+interface OutgoingDelivery {
+  remote_state?: { constructor: { composite_type?: string } };
+  remote_settled?: boolean;
+  link: { dispatch(event: string, context: unknown): void; _context(c: object): unknown };
+}
+
+interface SessionInternals {
+  outgoing: { updated: OutgoingDelivery[] };
+}
+
+/**
+ * Makes a client's settlements take effect as the disposition frame is read. rhea records the new state of an
+ * outgoing delivery and only tells the application on a later tick, while it hands over detaches and transfers
+ * (a $management request) at once; so when a client's dispositions and a detach or a request arrived in one TCP
+ * read, the detach released the messages before their settlements were seen, and a peek still showed a message
+ * completed just before it. The outcome events are dispatched here, in frame order, and rhea's later pass finds
+ * nothing left to tell.
+ */
+export function settleAsRead(connection: Connection): void {
+  const c = connection as unknown as {
+    on_disposition: (frame: { channel: number }) => void;
+    remote_channel_map: Record<number, SessionInternals | undefined>;
+  };
+  const original = c.on_disposition;
+  c.on_disposition = function (this: unknown, frame: { channel: number }) {
+    original.call(this, frame);
+    const outgoing = c.remote_channel_map[frame.channel]?.outgoing;
+    if (!outgoing || outgoing.updated.length === 0) return;
+    const updated = outgoing.updated;
+    outgoing.updated = [];
+    for (const d of updated) {
+      const outcome = d.remote_state?.constructor.composite_type;
+      if (outcome) d.link.dispatch(outcome, d.link._context({ delivery: d }));
+      if (d.remote_settled) d.link.dispatch('settled', d.link._context({ delivery: d }));
+    }
+  };
+}
+
 /** The AMQP message format of a delivery received through receiveRawTransfers. */
 export function transferFormat(format: number | undefined): number {
   return format === RAW_PLAIN_FORMAT || format === undefined ? 0 : format;

@@ -1,29 +1,12 @@
-import rhea, { type Connection, type EventContext } from 'rhea';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { EventContext } from 'rhea';
+import { describe, expect, it } from 'vitest';
+import { connect, once } from './bare-client.js';
 import { emulator } from './support.js';
 
 /**
  * Protocol details checked with a bare AMQP client (rhea), where the SDK would hide them: drain answers,
  * refusals, CBS replies, and a broker that survives a bad transfer.
  */
-const connections: Connection[] = [];
-afterEach(() => connections.splice(0).forEach((c) => c.close()));
-
-async function connect(port: number, options: object = { username: 'local' }): Promise<Connection> {
-  const container = rhea.create_container();
-  const connection = container.connect({ host: '127.0.0.1', port, reconnect: false, ...options } as never);
-  connections.push(connection);
-  await new Promise<void>((resolve, reject) => {
-    connection.once('connection_open', () => resolve());
-    connection.once('disconnected', (ctx: EventContext) => reject(ctx.error ?? new Error('disconnected')));
-  });
-  return connection;
-}
-
-function once<T = EventContext>(emitter: { once(event: string, f: (ctx: T) => void): unknown }, event: string): Promise<T> {
-  return new Promise((resolve) => emitter.once(event, resolve));
-}
-
 describe('the emulator at the AMQP level', () => {
   it('answers a drain with drain=true even when the transfers used up all the credit', async () => {
     const em = await emulator();

@@ -1,4 +1,5 @@
 import { AuthError, InterruptedError, SwitchyardError, UnavailableError, UsageError } from '../../core/errors.js';
+import { SessionsRequiredError } from './queue.js';
 
 /** What was being done when an error happened, for the message the user reads. */
 export interface ErrorScope {
@@ -93,15 +94,27 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
     case 'MessageSizeExceeded':
       return new UsageError(`a message is too large for ${where}`, { hint: 'the link limits message size; shrink the body', cause: error });
   }
+  if (/does not require sessions/i.test(message)) {
+    return new UsageError(`${where} does not require sessions: it has no session to ${scope.operation}`, {
+      hint: 'leave out --session (sessions exist only on queues and subscriptions created with requiresSession)',
+      cause: error,
+    });
+  }
   if (/SessionId was not set|requires sessions|sessionful|session-enabled/i.test(message)) {
     if (scope.operation === 'send') {
-      return new UsageError(`${where} requires sessions: every message needs a sessionId`, {
+      return new SessionsRequiredError(`${where} requires sessions: every message needs a sessionId`, {
         hint: 'set "sessionId" on each line of the file, or pass --session-id with --body',
         cause: error,
       });
     }
-    return new UsageError(`${where} requires sessions, which switchyard cannot ${scope.operation} from yet`, {
-      hint: 'peek works on session-enabled entities; to move their messages use a session-aware consumer',
+    return new SessionsRequiredError(`${where} requires sessions: a plain receiver cannot ${scope.operation} from it`, {
+      hint: 'receive one session with --session <id>; drain and purge visit every session by themselves',
+      cause: error,
+    });
+  }
+  if (e.code === 'SessionCannotBeLocked') {
+    return new UnavailableError(`a session of ${where} is locked by another receiver (${scope.operation})`, {
+      hint: 'wait until that consumer lets it go (or its session lock expires) and run again',
       cause: error,
     });
   }

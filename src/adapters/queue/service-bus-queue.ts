@@ -7,7 +7,9 @@ import {
   type ServiceBusReceiver,
   type ServiceBusReceiverOptions,
   type ServiceBusSender,
+  type ServiceBusSessionReceiver,
   type PeekMessagesOptions,
+  isServiceBusError,
 } from '@azure/service-bus';
 import { withCallSignal } from '../../core/abort.js';
 import { UsageError } from '../../core/errors.js';
@@ -26,6 +28,7 @@ import type {
   QueuePortOptions,
   QueueSender,
   ReceiveOptions,
+  SessionReceiver,
 } from './queue.js';
 import { mapServiceBusError, type ErrorScope } from './service-bus-errors.js';
 
@@ -128,6 +131,29 @@ class ServiceBusQueuePort implements QueuePort {
     return new SdkLockedReceiver(this.createReceiver(entity), this.scope('receive', entityPath(entity)));
   }
 
+  async acceptSession(entity: EntityRef, sessionId?: string): Promise<SessionReceiver | undefined> {
+    const path = entityPath(entity);
+    const scope = this.scope(sessionId === undefined ? 'accept a session' : `accept session "${sessionId}"`, path);
+    const options = RECEIVER_OPTIONS;
+    let receiver: ServiceBusSessionReceiver;
+    try {
+      if (sessionId === undefined) {
+        receiver = entity.subscription
+          ? await this.client.acceptNextSession(entity.name, entity.subscription, options)
+          : await this.client.acceptNextSession(entity.name, options);
+      } else {
+        receiver = entity.subscription
+          ? await this.client.acceptSession(entity.name, entity.subscription, sessionId, options)
+          : await this.client.acceptSession(entity.name, sessionId, options);
+      }
+    } catch (error) {
+      // Next-available: Service Bus answers "no free session with messages" with a timeout.
+      if (sessionId === undefined && isServiceBusError(error) && error.code === 'ServiceTimeout') return undefined;
+      throw mapServiceBusError(error, scope);
+    }
+    return new SdkSessionReceiver(receiver, this.scope('receive', `${path} (session "${receiver.sessionId}")`));
+  }
+
   async openSender(target: string): Promise<QueueSender> {
     const scope = this.scope('send', target);
     const sender = this.client.createSender(target);
@@ -161,7 +187,7 @@ class SdkLockedReceiver implements LockedReceiver {
   private readonly sdk = new WeakMap<LockedMessage, ServiceBusReceivedMessage>();
 
   constructor(
-    private readonly receiver: ServiceBusReceiver,
+    protected readonly receiver: ServiceBusReceiver,
     private readonly scope: ErrorScope,
   ) {}
 
@@ -171,7 +197,7 @@ class SdkLockedReceiver implements LockedReceiver {
     return m;
   }
 
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  protected async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
@@ -206,6 +232,30 @@ class SdkLockedReceiver implements LockedReceiver {
 
   async close(): Promise<void> {
     await this.receiver.close().catch(() => {});
+  }
+}
+
+/** A session's receiver: a message lock is the session lock, so renewing one renews the session's. */
+class SdkSessionReceiver extends SdkLockedReceiver implements SessionReceiver {
+  constructor(
+    private readonly session: ServiceBusSessionReceiver,
+    scope: ErrorScope,
+  ) {
+    super(session, scope);
+  }
+
+  get sessionId(): string {
+    return this.session.sessionId;
+  }
+
+  override async renewLock(message: LockedMessage): Promise<Date | null> {
+    const until = await this.call('renew session lock', () => this.session.renewSessionLock());
+    message.lockedUntil = until;
+    return until;
+  }
+
+  async getState(): Promise<unknown> {
+    return (await this.call('get session state', () => this.session.getSessionState())) ?? null;
   }
 }
 

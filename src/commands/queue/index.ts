@@ -4,15 +4,17 @@ import { drainCommand } from './drain.js';
 import { peekCommand } from './peek.js';
 import { resubmitCommand } from './resubmit.js';
 import { sendCommand } from './send.js';
+import { sessionsCommand } from './sessions.js';
 import { triageCommand } from './triage.js';
 
 /** `switchyard queue …`: Azure Service Bus queues, subscriptions and their dead letters. */
 export function queueCommand(rt: Runtime): Command {
   return new Command('queue')
-    .description('peek, triage, drain, send and resubmit Service Bus messages')
+    .description('peek, triage, drain, send and resubmit Service Bus messages; list the sessions of an entity')
     .addCommand(peekCommand(rt))
     .addCommand(triageCommand(rt))
     .addCommand(drainCommand(rt))
     .addCommand(sendCommand(rt))
-    .addCommand(resubmitCommand(rt));
+    .addCommand(resubmitCommand(rt))
+    .addCommand(sessionsCommand(rt));
 }

@@ -12,6 +12,7 @@ import {
 import type { Context } from '../../core/context.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { LockKeeper } from './lock-keeper.js';
+import { sessionIdleMs, visitEntity } from './session-visit.js';
 import { fileTimestamp, plural, portFor, rate, settleLimit } from './shared.js';
 
 export interface DrainInput {
@@ -20,8 +21,10 @@ export interface DrainInput {
   out?: string;
   /** Stop after this many messages; default all. */
   max?: number;
-  /** Stop when no message arrives for this long; default 3 s. */
+  /** Stop when no message arrives for this long; default 3 s (a session is left after at most 1 s without one). */
   idleTimeoutMs?: number;
+  /** Only this session of a session-enabled entity (without it, every session is visited). */
+  session?: string;
   dryRun?: boolean;
   yes?: boolean;
   /** Messages per receive; default 100. */
@@ -38,6 +41,8 @@ export interface DrainResult {
   /** Written to the file but not completed (lock lost): also still in the queue. */
   notCompleted: number;
   dryRun: boolean;
+  /** Sessions visited (0 for an entity without sessions). */
+  sessions: number;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 3_000;
@@ -58,7 +63,7 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   );
   if (!confirmed) {
     ctx.out.info('cancelled: nothing was drained');
-    return { drained: 0, file: null, notCompleted: 0, dryRun: false };
+    return { drained: 0, file: null, notCompleted: 0, dryRun: false, sessions: 0 };
   }
   let handle: FileHandle;
   try {
@@ -69,7 +74,7 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
     }
     throw new UsageError(`cannot create ${file}: ${(error as Error).message}`, { hint: 'pass --out with a writable path' });
   }
-  const state = { drained: 0, notCompleted: 0 };
+  const state = { drained: 0, notCompleted: 0, sessions: 0 };
   let failure: unknown;
   const started = Date.now();
   const spinner = ctx.out.spinner(`draining ${path}`);
@@ -77,12 +82,16 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   let owned = false;
   try {
     ({ port, owned } = await portFor(ctx, input.port));
-    const receiver = await port.openReceiver(input.entity);
-    try {
-      await drainLoop(ctx, input, receiver, handle, state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
-    } finally {
-      await receiver.close();
-    }
+    const progress = (n: number) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`);
+    const max = input.max ?? Number.POSITIVE_INFINITY;
+    // A session-enabled entity is drained one session at a time, so the file keeps each session's order.
+    const more = () => state.drained < max && !ctx.signal.aborted;
+    state.sessions = await visitEntity(port, input.entity, { session: input.session, more }, async (receiver, sessionId) => {
+      const before = state.drained;
+      const visit = sessionId === undefined ? input : { ...input, idleTimeoutMs: sessionIdleMs(input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS) };
+      await drainLoop(ctx, visit, receiver, handle, state, progress);
+      return state.drained - before;
+    });
   } catch (error) {
     failure = error;
   } finally {
@@ -96,7 +105,7 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   summarize(ctx, path, file, state, elapsed, failure !== undefined || interrupted);
   if (interrupted) throw new InterruptedError(`interrupted: drained ${plural(state.drained, 'message')} before stopping`);
   if (failure) throw failure;
-  return { drained: state.drained, file: state.drained ? file : null, notCompleted: state.notCompleted, dryRun: false };
+  return { drained: state.drained, file: state.drained ? file : null, notCompleted: state.notCompleted, dryRun: false, sessions: state.sessions };
 }
 
 async function drainLoop(
@@ -167,7 +176,7 @@ function summarize(
   ctx: Context,
   path: string,
   file: string,
-  state: { drained: number; notCompleted: number },
+  state: { drained: number; notCompleted: number; sessions: number },
   elapsedMs: number,
   failed: boolean,
 ): void {
@@ -175,7 +184,8 @@ function summarize(
     if (!failed) ctx.out.info(`${path} is empty: nothing drained, no file written`);
     return;
   }
-  ctx.out.info(`drained ${plural(state.drained, 'message')} from ${path} into ${file} in ${(elapsedMs / 1000).toFixed(1)}s (${rate(state.drained, elapsedMs)})`);
+  const sessions = state.sessions > 0 ? ` (${plural(state.sessions, 'session')})` : '';
+  ctx.out.info(`drained ${plural(state.drained, 'message')} from ${path}${sessions} into ${file} in ${(elapsedMs / 1000).toFixed(1)}s (${rate(state.drained, elapsedMs)})`);
   if (state.notCompleted > 0) {
     ctx.out.warn(
       `${plural(state.notCompleted, 'message')} written to the file could not be completed (lock lost); ` +
@@ -195,6 +205,7 @@ async function dryRun(ctx: Context, input: DrainInput): Promise<DrainResult> {
   try {
     for await (const page of port.peek(input.entity, { count, signal: ctx.signal })) {
       for (const m of page) {
+        if (input.session !== undefined && m.sessionId !== input.session) continue;
         seen += 1;
         first ??= m.enqueuedTimeUtc;
         last = m.enqueuedTimeUtc ?? last;
@@ -209,5 +220,5 @@ async function dryRun(ctx: Context, input: DrainInput): Promise<DrainResult> {
     const more = seen >= count && input.max === undefined ? ` (stopped counting at ${plural(count, 'message')}; pass --max to look further)` : '';
     ctx.out.info(`dry run: would drain ${plural(seen, 'message')} from ${path}, enqueued ${first ?? '?'} to ${last ?? '?'}${more}; nothing was changed`);
   }
-  return { drained: 0, file: null, notCompleted: 0, dryRun: true };
+  return { drained: 0, file: null, notCompleted: 0, dryRun: true, sessions: 0 };
 }

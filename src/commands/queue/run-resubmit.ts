@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { idText, toOutgoing } from '../../adapters/queue/message-codec.js';
 import {
+  SessionsRequiredError,
   entityPath,
   resolveQueueConnection,
   type EntityRef,
@@ -42,6 +43,8 @@ export interface ResubmitInput extends Filters {
   batchSize?: number;
   /** Give each copy a fresh messageId (the original kept in ORIGINAL_MESSAGE_ID), for targets with duplicate detection. */
   newMessageId?: boolean;
+  /** The sessionId given to copies of dead letters that have none (a session-enabled target needs one). */
+  sessionId?: string;
   port?: QueuePort;
 }
 
@@ -57,6 +60,8 @@ interface RunState {
   resubmitted: number;
   skipped: number;
   duplicates: number;
+  /** Dead letters held back because the target requires sessions and they have no sessionId. */
+  sessionless: number;
 }
 
 /**
@@ -85,7 +90,7 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     return { resubmitted: 0, skipped: 0, target, dryRun: false };
   }
   const journal = input.journal ? await openJournal(ctx, input.journal) : undefined;
-  const state: RunState = { resubmitted: 0, skipped: 0, duplicates: 0 };
+  const state: RunState = { resubmitted: 0, skipped: 0, duplicates: 0, sessionless: 0 };
   let failure: unknown;
   let port: QueuePort | undefined;
   let owned = false;
@@ -96,7 +101,19 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     try {
       const receiver = await port.openReceiver(source);
       try {
-        await scan(ctx, input, { receiver, sender, journal, target, match, state, newMessageId: input.newMessageId === true });
+        await scan(ctx, input, {
+          receiver,
+          sender,
+          journal,
+          target,
+          match,
+          state,
+          newMessageId: input.newMessageId === true,
+          sessionId: input.sessionId,
+          sessionTarget: false,
+          held: [],
+          warn: (text) => ctx.out.warn(text),
+        });
       } finally {
         await receiver.close();
       }
@@ -126,13 +143,18 @@ interface ScanDeps {
   match: (m: QueueMessage) => boolean;
   state: RunState;
   newMessageId: boolean;
+  sessionId?: string;
+  /** Learnt from the first refusal: the target requires sessions, so a copy without a sessionId cannot go. */
+  sessionTarget: boolean;
+  /** Dead letters kept locked until the end of the scan, then abandoned untouched. */
+  held: LockedMessage[];
+  warn: (text: string) => void;
 }
 
 async function scan(ctx: Context, input: ResubmitInput, deps: ScanDeps): Promise<void> {
-  const { receiver, state } = deps;
+  const { receiver, state, held } = deps;
   const max = input.max ?? Number.POSITIVE_INFINITY;
   const keeper = new LockKeeper(receiver);
-  const held: LockedMessage[] = [];
   // Dead letters whose copy was accepted but whose completion failed: if they come back, complete, never resend.
   const copied = new Set<string>();
   const spinner = ctx.out.spinner('scanning dead letters');
@@ -160,8 +182,10 @@ async function scan(ctx: Context, input: ResubmitInput, deps: ScanDeps): Promise
       keeper.add(batch);
       await settleLimit(again, 32, (m) => receiver.complete(m));
       keeper.remove(again);
+      const sessionless = state.sessionless;
       await resubmitBatch(deps, chosen, copied);
-      keeper.remove(chosen);
+      // Those held back for want of a sessionId stay locked (and renewed) until the end, like non-matching ones.
+      keeper.remove(state.sessionless === sessionless ? chosen : chosen.filter((m) => !held.includes(m)));
       spinner.text(`resubmitted ${state.resubmitted}, ${held.length} not matching`);
     }
     if (held.length >= HOLD_LIMIT) {
@@ -177,15 +201,24 @@ async function scan(ctx: Context, input: ResubmitInput, deps: ScanDeps): Promise
 }
 
 /** Sends the copies; only what the target accepted is journaled and completed. A failure stops the run. */
-async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Set<string>): Promise<void> {
+async function resubmitBatch(deps: ScanDeps, all: LockedMessage[], copied: Set<string>): Promise<void> {
+  const chosen = deps.sessionTarget ? withSessionOnly(deps, all) : all;
   if (chosen.length === 0) return;
   const { receiver, sender, journal, target, state, newMessageId } = deps;
   let accepted = 0;
   let failure: unknown;
   try {
-    await sender.send(chosen.map((m) => copyOf(m.message, newMessageId)), (n) => (accepted = n));
+    await sender.send(chosen.map((m) => copyOf(m.message, newMessageId, deps.sessionId)), (n) => (accepted = n));
   } catch (error) {
     failure = error;
+  }
+  // A session-enabled target shows itself by refusing a copy without a sessionId (nothing of that batch was
+  // taken): what is left goes again, without the dead letters that have none.
+  let retry: LockedMessage[] | undefined;
+  if (failure instanceof SessionsRequiredError && !deps.sessionTarget) {
+    deps.sessionTarget = true;
+    retry = chosen.slice(accepted);
+    failure = undefined;
   }
   const done = chosen.slice(0, accepted);
   if (journal && done.length) {
@@ -212,6 +245,25 @@ async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Se
     await settleLimit(chosen.slice(accepted), 64, (m) => receiver.abandon(m));
     throw failure;
   }
+  if (retry) await resubmitBatch(deps, retry, copied);
+}
+
+/** The dead letters that can go to a session-enabled target; the others are held (left untouched) with a warning. */
+function withSessionOnly(deps: ScanDeps, chosen: LockedMessage[]): LockedMessage[] {
+  const ok: LockedMessage[] = [];
+  for (const m of chosen) {
+    if (m.message.sessionId !== null || deps.sessionId !== undefined) {
+      ok.push(m);
+      continue;
+    }
+    deps.held.push(m);
+    deps.state.sessionless += 1;
+    deps.warn(
+      `skipped dead letter ${idText(m.message.messageId) || '(without messageId)'} (sequence number ${m.message.sequenceNumber ?? '?'}): ` +
+        `it has no sessionId and ${deps.target} requires sessions; pass --session-id <id> to give it one`,
+    );
+  }
+  return ok;
 }
 
 /**
@@ -219,8 +271,9 @@ async function resubmitBatch(deps: ScanDeps, chosen: LockedMessage[], copied: Se
  * `newMessageId` the copy gets a fresh id and keeps the original in ORIGINAL_MESSAGE_ID: a target with duplicate
  * detection silently drops a copy whose messageId it saw within its window, and the dead letter would be lost.
  */
-export function copyOf(message: QueueMessage, newMessageId = false): OutgoingMessage {
+export function copyOf(message: QueueMessage, newMessageId = false, sessionId?: string): OutgoingMessage {
   const copy = toOutgoing(message);
+  if (copy.sessionId === undefined && sessionId !== undefined) copy.sessionId = sessionId;
   const previous = message.applicationProperties[RESUBMIT_COUNT];
   const count = typeof previous === 'number' ? previous : Number(previous) || 0;
   copy.applicationProperties = { ...(copy.applicationProperties ?? {}), [RESUBMIT_COUNT]: count + 1 };
@@ -241,7 +294,9 @@ async function openJournal(ctx: Context, file: string): Promise<FileHandle> {
 }
 
 function summarize(ctx: Context, source: string, target: string, state: RunState, failed: boolean): void {
-  const skipped = state.skipped ? `; ${plural(state.skipped, 'dead letter')} did not match and stay in ${source}` : '';
+  const notMatching = state.skipped - state.sessionless;
+  let skipped = notMatching > 0 ? `; ${plural(notMatching, 'dead letter')} did not match and stay in ${source}` : '';
+  if (state.sessionless > 0) skipped += `; ${plural(state.sessionless, 'dead letter')} without a sessionId stay in ${source}`;
   ctx.out.info(`resubmitted ${plural(state.resubmitted, 'dead letter')} from ${source} to ${target}${skipped}`);
   if (failed) ctx.out.warn('the run stopped at a failure: every dead letter not reported as resubmitted is still in the dead-letter queue');
   if (state.duplicates) {

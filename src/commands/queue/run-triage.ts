@@ -1,5 +1,5 @@
 import { idText } from '../../adapters/queue/message-codec.js';
-import { entityPath, type EntityRef, type QueuePort } from '../../adapters/queue/index.js';
+import { entityPath, type EntityRef, type QueueMessage, type QueuePort } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { fit } from '../../adapters/queue/message-codec.js';
 import { plural, portFor } from './shared.js';
@@ -8,13 +8,23 @@ export interface TriageInput {
   entity: EntityRef;
   /** At most this many dead letters are read; default 10,000. */
   max?: number;
+  /** What the groups share: reason and description (default), sessionId, or subject. */
+  by?: TriageBy;
   port?: QueuePort;
 }
 
-/** One group of dead letters sharing a reason and description (the --json shape of DESIGN.md). */
+export const TRIAGE_BY = ['reason', 'session', 'subject'] as const;
+export type TriageBy = (typeof TRIAGE_BY)[number];
+
+/**
+ * One group of dead letters (the --json shape of DESIGN.md): by reason it carries reason and description, by
+ * session its sessionId, by subject its subject.
+ */
 export interface TriageGroup {
-  reason: string | null;
-  description: string | null;
+  reason?: string | null;
+  description?: string | null;
+  sessionId?: string | null;
+  subject?: string | null;
   count: number;
   oldest: string | null;
   newest: string | null;
@@ -23,6 +33,7 @@ export interface TriageGroup {
 
 export interface TriageReport {
   entity: string;
+  by: TriageBy;
   total: number;
   /** True when --max stopped the read before the end of the dead-letter queue. */
   truncated: boolean;
@@ -34,6 +45,7 @@ const SAMPLES = 3;
 /** `queue triage`: peeks the whole dead-letter queue (up to --max) and groups it, biggest group first. */
 export async function runTriage(ctx: Context, input: TriageInput): Promise<TriageReport> {
   const max = input.max ?? 10_000;
+  const by = input.by ?? 'reason';
   const entity: EntityRef = { ...input.entity, dlq: true };
   const groups = new Map<string, TriageGroup>();
   let total = 0;
@@ -43,10 +55,10 @@ export async function runTriage(ctx: Context, input: TriageInput): Promise<Triag
     for await (const page of port.peek(entity, { count: max, signal: ctx.signal })) {
       for (const m of page) {
         total += 1;
-        const key = `${m.deadLetterReason ?? ''}\u0000${m.deadLetterErrorDescription ?? ''}`;
+        const [key, shared] = groupOf(m, by);
         let g = groups.get(key);
         if (!g) {
-          g = { reason: m.deadLetterReason, description: m.deadLetterErrorDescription, count: 0, oldest: null, newest: null, sampleMessageIds: [] };
+          g = { ...shared, count: 0, oldest: null, newest: null, sampleMessageIds: [] };
           groups.set(key, g);
         }
         g.count += 1;
@@ -63,12 +75,25 @@ export async function runTriage(ctx: Context, input: TriageInput): Promise<Triag
   }
   const report: TriageReport = {
     entity: entityPath(input.entity, false),
+    by,
     total,
     truncated: total >= max,
     groups: [...groups.values()].sort((a, b) => b.count - a.count || (a.oldest ?? '').localeCompare(b.oldest ?? '')),
   };
   render(ctx, report, max);
   return report;
+}
+
+/** The group a dead letter falls in: its key, and the fields the group shows. */
+function groupOf(m: QueueMessage, by: TriageBy): [string, Partial<TriageGroup>] {
+  switch (by) {
+    case 'session':
+      return [m.sessionId ?? '\u0001', { sessionId: m.sessionId }];
+    case 'subject':
+      return [m.subject ?? '\u0001', { subject: m.subject }];
+    default:
+      return [`${m.deadLetterReason ?? ''}\u0000${m.deadLetterErrorDescription ?? ''}`, { reason: m.deadLetterReason, description: m.deadLetterErrorDescription }];
+  }
 }
 
 function render(ctx: Context, report: TriageReport, max: number): void {
@@ -84,6 +109,7 @@ function render(ctx: Context, report: TriageReport, max: number): void {
     return;
   }
   const day = (iso: string | null) => (iso ? iso.replace(/\.\d+Z$/, 'Z') : '');
+  if (report.by !== 'reason') return renderBy(ctx, report, day);
   const rows = report.groups.map((g) => [
     String(g.count),
     g.reason ?? '(none)',
@@ -102,4 +128,12 @@ function render(ctx: Context, report: TriageReport, max: number): void {
   }
   ctx.out.table(fixed, rows);
   ctx.out.info(`${plural(report.total, 'dead letter')} in ${plural(report.groups.length, 'group')} (${report.entity}/$DeadLetterQueue)`);
+}
+
+/** The table by session or by subject: one key column instead of reason and description. */
+function renderBy(ctx: Context, report: TriageReport, day: (iso: string | null) => string): void {
+  const field = report.by === 'session' ? 'sessionId' : 'subject';
+  const rows = report.groups.map((g) => [String(g.count), fit(g[field] ?? '(none)', 60), day(g.oldest), day(g.newest), fit(g.sampleMessageIds.join(','), 40)]);
+  ctx.out.table(['COUNT', report.by === 'session' ? 'SESSION' : 'SUBJECT', 'OLDEST', 'NEWEST', 'SAMPLE MESSAGE IDS'], rows);
+  ctx.out.info(`${plural(report.total, 'dead letter')} in ${plural(report.groups.length, 'group')} by ${report.by} (${report.entity}/$DeadLetterQueue)`);
 }

@@ -1,0 +1,61 @@
+import { SessionsRequiredError, type EntityRef, type LockedReceiver, type QueuePort } from '../../adapters/queue/index.js';
+import { UsageError } from '../../core/errors.js';
+
+export interface VisitOptions {
+  /** Only this session (the entity must require sessions). */
+  session?: string;
+  /** False once the command has what it wants (its --max, an interrupt): no further session is accepted. */
+  more: () => boolean;
+  /** Told each session as it is accepted (progress, logs). */
+  onSession?: (sessionId: string) => void;
+}
+
+/**
+ * Runs `work` over an entity's messages, the way drain and purge need it. A plain receiver first; when the
+ * entity requires sessions (Service Bus refuses the plain receiver before it hands out anything) or `session`
+ * names one, `work` runs on each session in turn: the named one, or else the next available session with messages
+ * until none is left. Each session is held only while `work` runs on it, so its messages stay in order.
+ * `work` returns how many messages it took; a session visit that took none ends the tour (what is left there is
+ * not ours to take), so a session that keeps coming back cannot make it spin. Returns the sessions visited.
+ */
+export async function visitEntity(
+  port: QueuePort,
+  entity: EntityRef,
+  options: VisitOptions,
+  work: (receiver: LockedReceiver, sessionId: string | undefined) => Promise<number>,
+): Promise<number> {
+  if (options.session !== undefined && entity.dlq) {
+    throw new UsageError('--session does not go with --dlq', { hint: 'a dead-letter queue has no sessions; its messages keep their sessionId' });
+  }
+  if (options.session === undefined) {
+    const receiver = await port.openReceiver(entity);
+    try {
+      await work(receiver, undefined);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof SessionsRequiredError)) throw error;
+    } finally {
+      await receiver.close();
+    }
+  }
+  let visited = 0;
+  while (options.more()) {
+    const receiver = await port.acceptSession(entity, options.session);
+    if (!receiver) break;
+    visited += 1;
+    options.onSession?.(receiver.sessionId);
+    let took: number;
+    try {
+      took = await work(receiver, receiver.sessionId);
+    } finally {
+      await receiver.close();
+    }
+    if (options.session !== undefined || took === 0) break;
+  }
+  return visited;
+}
+
+/** How long a session visit waits for more: its messages are already there when it is accepted. */
+export function sessionIdleMs(idleTimeoutMs: number): number {
+  return Math.min(idleTimeoutMs, 1_000);
+}

@@ -113,8 +113,8 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
     });
   }
   if (e.code === 'SessionCannotBeLocked') {
-    return new UnavailableError(`a session of ${where} is locked by another receiver (${scope.operation})`, {
-      hint: 'wait until that consumer lets it go (or its session lock expires) and run again',
+    return new UnavailableError(`cannot ${scope.operation} on ${where}: it is locked by another receiver`, {
+      hint: 'wait until that consumer lets it go (or its session lock expires) and run again; if the entity does not require sessions, leave out --session',
       cause: error,
     });
   }

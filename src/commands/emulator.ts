@@ -11,7 +11,8 @@ Ctrl-C. Without --shared-access-key any SAS key is taken; with it, a client must
 that key (and --shared-access-key-name), or it is refused as Service Bus refuses it (UnauthorizedAccess).
 Without --config, queues are created when first used and a topic when a receiver first opens one of its
 subscriptions; with --config, other entities are refused (MessagingEntityNotFound).
---config also accepts the Config.json of Microsoft's Docker emulator.
+--config also accepts the Config.json of Microsoft's Docker emulator. Queues and subscriptions declared with
+"requiresSession": true take session receivers only (acceptSession, acceptNextSession).
 
 Examples:
   switchyard emulator --port 0

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isServiceBusError, type ServiceBusClient, type ServiceBusSessionReceiver } from '@azure/service-bus';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EmulatorConfig } from '../../../src/emulator/index.js';
+import { EmulatorConfigError, startEmulator, type EmulatorConfig } from '../../../src/emulator/index.js';
 import { client, emulator, eventually, range, receiveAll, setup } from './support.js';
 
 const dirs: string[] = [];
@@ -180,6 +180,15 @@ describe('startEmulator: message sessions through @azure/service-bus', () => {
     expect((await receiveAll(r)).map((m) => m.body)).toEqual(['c1']);
     const [dead] = await sb.createReceiver('events', 'per-customer', { subQueueType: 'deadLetter' }).peekMessages(1);
     expect([dead?.body, dead?.deadLetterReason]).toEqual(['anon', 'Session id is null.']);
+  });
+
+  it('validates requiresSession in the config: a boolean, on queues and subscriptions only', async () => {
+    await expect(startEmulator({ port: 0, config: { queues: [{ name: 'q', requiresSession: 'yes' as never }] } })).rejects.toThrow(
+      /queues\[0\]\.requiresSession must be true or false/,
+    );
+    await expect(startEmulator({ port: 0, config: { topics: [{ name: 't', requiresSession: true } as never] } })).rejects.toBeInstanceOf(
+      EmulatorConfigError,
+    );
   });
 
   it('keeps session messages and state across a restart with dataDir, and reads RequiresSession from the official config', async () => {

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import rhea, { type Connection, type Container, type Delivery, type EventContext, type Receiver, type Sender } from 'rhea';
+import { guardConnection } from './connection-guard.js';
 import { LinkConsumer } from './consumer.js';
+import { MAX_FRAME_SIZE } from './frame-guard.js';
 import type { SendTarget } from './entities.js';
 import type { Journal } from './journal.js';
 import type { LockTokens } from './lock-token.js';
@@ -9,7 +11,7 @@ import { parseTransfer } from './message.js';
 import { CBS_ACCEPTED, decodeRequest, responseMessage, type Request } from './requests.js';
 import { putTokenProblem, type SharedAccessKey } from './sas.js';
 import type { EntityError, Namespace } from './namespace.js';
-import { outcomes, receiveRawTransfers, setLocalAttach, settleAsRead, transferFormat } from './rhea-internals.js';
+import { attachBeforeTransfer, outcomes, receiveRawTransfers, setLocalAttach, settleAsRead, transferFormat } from './rhea-internals.js';
 import { answerSessionAttach, chooseSession, requestedSession } from './session-attach.js';
 
 /** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
@@ -111,14 +113,17 @@ export class Broker {
       id: `sy-${socket.remotePort ?? 0}-${Date.now().toString(36)}`,
       container_id: 'switchyard-emulator',
       tcp_no_delay: true,
+      max_frame_size: MAX_FRAME_SIZE,
       receiver_options: { autoaccept: false, credit_window: 1000, max_message_size: MAX_MESSAGE_SIZE },
       sender_options: { treat_modified_as_released: false, max_message_size: MAX_MESSAGE_SIZE },
     };
     const connection = this.container.create_connection(options as never);
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     receiveRawTransfers(connection);
     settleAsRead(connection);
+    attachBeforeTransfer(connection);
+    guardConnection(connection, socket, peer, this.log);
     this.connections.set(connection, { consumers: new Set(), replies: new Map(), socket, authorised: false });
-    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.log(`connection from ${peer}`);
     socket.on('close', () => {
       this.sockets.delete(socket);

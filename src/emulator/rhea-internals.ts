@@ -73,6 +73,70 @@ export function settleAsRead(connection: Connection): void {
   };
 }
 
+interface EndpointState {
+  need_open(): boolean;
+}
+
+interface SessionWriter {
+  state: EndpointState;
+  local: { begin: unknown };
+  links: Record<string, { state: EndpointState; local: { attach: unknown } }>;
+  output(frame: unknown): void;
+  _process(): void;
+}
+
+/**
+ * Makes every session write its begin and its links' attaches before any transfer. rhea writes a session's
+ * pending transfers first and the link frames after them, so when a client's attach and its first flow (credit)
+ * arrived together and a message was waiting, the transfer went out on a handle the client did not know yet.
+ */
+export function attachBeforeTransfer(connection: Connection): void {
+  const c = connection as unknown as { create_session(...args: unknown[]): SessionWriter };
+  const create = c.create_session;
+  c.create_session = function (this: unknown, ...args: unknown[]) {
+    const session = create.apply(this, args);
+    const process = session._process;
+    session._process = function (this: SessionWriter) {
+      if (this.state.need_open()) this.output(this.local.begin);
+      for (const name in this.links) {
+        const link = this.links[name]!;
+        if (link.state.need_open()) this.output(link.local.attach);
+      }
+      process.call(this);
+    };
+    return session;
+  };
+}
+
+/**
+ * Puts `filter` between the socket and rhea's parser; it passes on (through `input`) what rhea may read. Must be
+ * called before the connection accepts its socket, which binds the parser.
+ */
+export function interceptInput(connection: Connection, filter: (chunk: Buffer, input: (bytes: Buffer) => void) => void): void {
+  const c = connection as unknown as { input(chunk: Buffer): void };
+  const original = c.input;
+  c.input = function (this: unknown, chunk: Buffer) {
+    filter(chunk, (bytes) => original.call(this, bytes));
+  };
+}
+
+/**
+ * Closes the connection with an error and writes the close frame at once (rhea would write it on the next tick,
+ * after it has already ended the socket over a parse error). False before the client's open: there is no AMQP
+ * connection to close yet, only the socket.
+ */
+export function closeAtOnce(connection: Connection, error: { condition: string; description: string }): boolean {
+  const c = connection as unknown as { remote: { open?: unknown }; socket?: { writableEnded?: boolean }; _process(): void };
+  if (!c.remote.open || c.socket?.writableEnded) return false;
+  connection.close(error);
+  try {
+    c._process();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The AMQP message format of a delivery received through receiveRawTransfers. */
 export function transferFormat(format: number | undefined): number {
   return format === RAW_PLAIN_FORMAT || format === undefined ? 0 : format;

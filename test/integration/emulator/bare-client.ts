@@ -21,6 +21,10 @@ export async function connect(port: number, options: object = { username: 'local
   const container = rhea.create_container();
   const connection = container.connect({ host: '127.0.0.1', port, reconnect: false, ...options } as never);
   connections.push(connection);
+  // A broker closing the connection with an error is what some tests expect; rhea would throw it unhandled.
+  connection.on('connection_error', () => {});
+  connection.on('disconnected', () => {});
+  connection.on('protocol_error', () => {});
   await new Promise<void>((resolve, reject) => {
     connection.once('connection_open', () => resolve());
     connection.once('disconnected', (ctx: EventContext) => reject(ctx.error ?? new Error('disconnected')));
@@ -130,3 +134,14 @@ export async function management(connection: Connection, entity: string): Promis
 }
 
 export const status = (m: Message): unknown => m.application_properties?.statusCode;
+
+/** The error the broker closed the connection with (undefined when the socket just went away). */
+export function closeError(connection: Connection): Promise<{ condition?: string; description?: string } | undefined> {
+  return new Promise((resolve) => {
+    connection.once('connection_error', () => {
+      const error = connection.error as { condition?: unknown; description?: unknown } | undefined;
+      resolve({ condition: String(error?.condition), description: String(error?.description) });
+    });
+    connection.once('disconnected', () => resolve(undefined));
+  });
+}

@@ -77,4 +77,22 @@ describe('the emulator applies frames in the order a client sent them', () => {
     expect(rhea.message.decode(entry!.message).body).toBe('later');
     expect(em.entityCounts('q')).toMatchObject({ deferred: 1, locked: 1 });
   });
+
+  it('answers a receiver attached with credit in the same write: its attach goes out before any transfer', async () => {
+    const em = await emulator();
+    const conn = await connect(em.port);
+    await sendAll(conn, 'q', [{ body: 'waiting' }]);
+    const problems: unknown[] = [];
+    conn.on('error', (e: unknown) => problems.push(e));
+    let receiver!: rhea.Receiver;
+    await inOneWrite(conn, () => {
+      receiver = conn.open_receiver({ source: { address: 'q' }, credit_window: 0, autoaccept: true } as never);
+      receiver.add_credit(1);
+    });
+    const message = await Promise.race([
+      once(receiver, 'message').then((ctx) => ctx.message?.body),
+      new Promise((resolve) => setTimeout(() => resolve(problems), 2000)),
+    ]);
+    expect(message).toBe('waiting');
+  });
 });

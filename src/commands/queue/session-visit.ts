@@ -15,8 +15,9 @@ export interface VisitOptions {
  * entity requires sessions (Service Bus refuses the plain receiver before it hands out anything) or `session`
  * names one, `work` runs on each session in turn: the named one, or else the next available session with messages
  * until none is left. Each session is held only while `work` runs on it, so its messages stay in order.
- * `work` returns how many messages it took; a session visit that took none ends the tour (what is left there is
- * not ours to take), so a session that keeps coming back cannot make it spin. Returns the sessions visited.
+ * `work` returns how many messages it took; a session found empty twice (or a few empty visits in all) ends the
+ * tour, so a session that keeps coming back without messages for us cannot make it spin. Returns the sessions
+ * visited.
  */
 export async function visitEntity(
   port: QueuePort,
@@ -39,18 +40,25 @@ export async function visitEntity(
     }
   }
   let visited = 0;
+  const cameBackEmpty = new Set<string>();
   while (options.more()) {
     const receiver = await port.acceptSession(entity, options.session);
     if (!receiver) break;
     visited += 1;
-    options.onSession?.(receiver.sessionId);
+    const id = receiver.sessionId;
+    options.onSession?.(id);
     let took: number;
     try {
-      took = await work(receiver, receiver.sessionId);
+      took = await work(receiver, id);
     } finally {
       await receiver.close();
     }
-    if (options.session !== undefined || took === 0) break;
+    if (options.session !== undefined) break;
+    // A visit can find nothing (its messages expired meanwhile); the same session empty twice ends the tour.
+    if (took === 0) {
+      if (cameBackEmpty.has(id) || cameBackEmpty.size >= 3) break;
+      cameBackEmpty.add(id);
+    }
   }
   return visited;
 }

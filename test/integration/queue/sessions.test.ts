@@ -15,7 +15,10 @@ const world = new QueueWorld();
 beforeAll(() =>
   world.start({
     config: {
-      queues: [...SESSION_QUEUES.map((name) => ({ name, requiresSession: !name.startsWith('plain') })), { name: 'plain-target' }],
+      queues: [
+        ...SESSION_QUEUES.map((name) => ({ name, requiresSession: !name.startsWith('plain') })),
+        { name: 'expiring', requiresSession: true, defaultMessageTimeToLive: '300ms' },
+      ],
       topics: [{ name: 'events', subscriptions: [{ name: 'per-customer', requiresSession: true }] }],
     },
   }),
@@ -151,6 +154,15 @@ describe('queue commands on session-enabled entities', () => {
     ]);
     const byReason = await runTriage(world.context().ctx, { entity: { name: 'triage-src', dlq: true } });
     expect(byReason.groups.map((g) => g.reason)).toEqual(['Poison', 'Poison']);
+  });
+
+  it('drain ends when the only session with messages has none left for it (they expired): exit 0, no file', async () => {
+    await send(world.client(), 'expiring', interleaved(['old'], 3));
+    await new Promise((r) => setTimeout(r, 400));
+    const { ctx, rt } = world.context({ cwd: await world.tempDir() });
+    const result = await runDrain(ctx, { entity: { name: 'expiring', dlq: false }, out: 'none.ndjson', yes: true, idleTimeoutMs: 300 });
+    expect(result).toMatchObject({ drained: 0, file: null });
+    expect(rt.stderr.text).toMatch(/expiring is empty/);
   });
 
   it('drains a session-enabled subscription session by session', async () => {

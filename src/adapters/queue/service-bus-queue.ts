@@ -237,6 +237,9 @@ class SdkLockedReceiver implements LockedReceiver {
 
 /** A session's receiver: a message lock is the session lock, so renewing one renews the session's. */
 class SdkSessionReceiver extends SdkLockedReceiver implements SessionReceiver {
+  /** One renewal serves every message that asks meanwhile (a lock keeper asks for each message of a batch). */
+  private renewing?: Promise<Date>;
+
   constructor(
     private readonly session: ServiceBusSessionReceiver,
     scope: ErrorScope,
@@ -249,7 +252,8 @@ class SdkSessionReceiver extends SdkLockedReceiver implements SessionReceiver {
   }
 
   override async renewLock(message: LockedMessage): Promise<Date | null> {
-    const until = await this.call('renew session lock', () => this.session.renewSessionLock());
+    this.renewing ??= this.call('renew session lock', () => this.session.renewSessionLock()).finally(() => (this.renewing = undefined));
+    const until = await this.renewing;
     message.lockedUntil = until;
     return until;
   }

@@ -2,12 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceBusMessage } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueuePort } from '../../../src/adapters/queue/index.js';
+import { LockKeeper } from '../../../src/commands/queue/lock-keeper.js';
 import { runDrain } from '../../../src/commands/queue/run-drain.js';
 import { runPeek } from '../../../src/commands/queue/run-peek.js';
 import { runResubmit } from '../../../src/commands/queue/run-resubmit.js';
 import { runSessions } from '../../../src/commands/queue/run-sessions.js';
 import { runTriage } from '../../../src/commands/queue/run-triage.js';
 import { UsageError } from '../../../src/core/errors.js';
+import { startEmulator } from '../../../src/emulator/index.js';
 import { QueueWorld, lines, peekAll, send } from './support.js';
 
 const SESSION_QUEUES = ['drain-all', 'drain-one', 'resubmit-to', 'listing', 'triage-src', 'plain-src'];
@@ -172,5 +175,30 @@ describe('queue commands on session-enabled entities', () => {
     expect(result).toMatchObject({ drained: 6, sessions: 2 });
     const written = lines(await readFile(join(rt.cwd, 'subs.ndjson'), 'utf8'));
     expect(written.filter((m) => m.sessionId === 'c2').map((m) => m.messageId)).toEqual(['c2-0', 'c2-1', 'c2-2']);
+  });
+});
+
+describe('the queue port on sessions', () => {
+  it("keeps a session's messages locked through the lock keeper (which renews the session lock), then completes", async () => {
+    const em = await startEmulator({ port: 0, config: { queues: [{ name: 'short', requiresSession: true, lockDuration: '1500ms' }] } });
+    const port = await createQueuePort({ connectionString: em.connectionString });
+    try {
+      await port.sendMessages('short', [1, 2, 3].map((n) => ({ body: n, sessionId: 'k' })));
+      const receiver = (await port.acceptSession({ name: 'short', dlq: false }))!;
+      expect(receiver.sessionId).toBe('k');
+      const batch = await receiver.receive(3, { maxWaitMs: 200 });
+      const keeper = new LockKeeper(receiver);
+      keeper.add(batch);
+      await new Promise((r) => setTimeout(r, 3_500));
+      keeper.stop();
+      expect(keeper.lost).toBe(0);
+      for (const m of batch) await receiver.complete(m);
+      await receiver.close();
+      expect(em.entityCounts('short')?.total).toBe(0);
+      expect(await port.acceptSession({ name: 'short', dlq: false })).toBeUndefined();
+    } finally {
+      await port.close();
+      await em.close();
+    }
   });
 });

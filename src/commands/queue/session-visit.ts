@@ -19,17 +19,34 @@ export interface VisitOptions {
  * tour, so a session that keeps coming back without messages for us cannot make it spin. Returns the sessions
  * visited.
  */
-export async function visitEntity(
+export function visitEntity(
   port: QueuePort,
   entity: EntityRef,
   options: VisitOptions,
   work: (receiver: LockedReceiver, sessionId: string | undefined) => Promise<number>,
 ): Promise<number> {
+  const openers = { plain: () => port.openReceiver(entity), session: (id?: string) => port.acceptSession(entity, id) };
+  return visitWith(openers, entity, options, work);
+}
+
+/** How visitWith gets its receivers: a plain one, and a session's (undefined when no session is free). */
+export interface Openers<R extends { close(): Promise<void> }> {
+  plain(): Promise<R>;
+  session(sessionId?: string): Promise<(R & { readonly sessionId: string }) | undefined>;
+}
+
+/** visitEntity for any kind of receiver (peek-lock, or receive-and-delete for purge). */
+export async function visitWith<R extends { close(): Promise<void> }>(
+  openers: Openers<R>,
+  entity: EntityRef,
+  options: VisitOptions,
+  work: (receiver: R, sessionId: string | undefined) => Promise<number>,
+): Promise<number> {
   if (options.session !== undefined && entity.dlq) {
     throw new UsageError('--session does not go with --dlq', { hint: 'a dead-letter queue has no sessions; its messages keep their sessionId' });
   }
   if (options.session === undefined) {
-    const receiver = await port.openReceiver(entity);
+    const receiver = await openers.plain();
     try {
       await work(receiver, undefined);
       return 0;
@@ -42,7 +59,7 @@ export async function visitEntity(
   let visited = 0;
   const cameBackEmpty = new Set<string>();
   while (options.more()) {
-    const receiver = await port.acceptSession(entity, options.session);
+    const receiver = await openers.session(options.session);
     if (!receiver) break;
     visited += 1;
     const id = receiver.sessionId;

@@ -26,6 +26,8 @@ export interface TriageGroup {
   sessionId?: string | null;
   subject?: string | null;
   count: number;
+  /** How many distinct sessions its dead letters came from (only when some carry a sessionId, and not by session). */
+  sessions?: number;
   oldest: string | null;
   newest: string | null;
   sampleMessageIds: string[];
@@ -48,6 +50,7 @@ export async function runTriage(ctx: Context, input: TriageInput): Promise<Triag
   const by = input.by ?? 'reason';
   const entity: EntityRef = { ...input.entity, dlq: true };
   const groups = new Map<string, TriageGroup>();
+  const sessionsOf = new Map<TriageGroup, Set<string>>();
   let total = 0;
   const { port, owned } = await portFor(ctx, input.port);
   const spinner = ctx.out.spinner(`reading ${entityPath(entity)}`);
@@ -66,6 +69,11 @@ export async function runTriage(ctx: Context, input: TriageInput): Promise<Triag
         if (at && (!g.oldest || at < g.oldest)) g.oldest = at;
         if (at && (!g.newest || at > g.newest)) g.newest = at;
         if (g.sampleMessageIds.length < SAMPLES) g.sampleMessageIds.push(idText(m.messageId));
+        if (m.sessionId !== null && by !== 'session') {
+          const seen = sessionsOf.get(g) ?? new Set<string>();
+          sessionsOf.set(g, seen.add(m.sessionId));
+          g.sessions = seen.size;
+        }
       }
       spinner.text(`read ${plural(total, 'dead letter')}`);
     }
@@ -119,6 +127,7 @@ function render(ctx: Context, report: TriageReport, max: number): void {
     g.sampleMessageIds.join(','),
   ]);
   const fixed = ['COUNT', 'REASON', 'DESCRIPTION', 'OLDEST', 'NEWEST', 'SAMPLE MESSAGE IDS'];
+  const withSessions = report.groups.some((g) => g.sessions !== undefined);
   const width = (i: number) => Math.max(fixed[i]!.length, ...rows.map((r) => r[i]!.length));
   const room = ctx.out.columns - [0, 1, 3, 4, 5].reduce((a, i) => a + Math.min(width(i), i === 5 ? 40 : 60), 0) - 10;
   for (const r of rows) {
@@ -126,7 +135,9 @@ function render(ctx: Context, report: TriageReport, max: number): void {
     r[2] = fit(r[2]!, Math.max(20, room));
     r[5] = fit(r[5]!, 40);
   }
-  ctx.out.table(fixed, rows);
+  // Dead letters of a session-enabled entity: how many sessions each group touches.
+  if (withSessions) report.groups.forEach((g, i) => rows[i]!.splice(1, 0, String(g.sessions ?? 0)));
+  ctx.out.table(withSessions ? ['COUNT', 'SESSIONS', ...fixed.slice(1)] : fixed, rows);
   ctx.out.info(`${plural(report.total, 'dead letter')} in ${plural(report.groups.length, 'group')} (${report.entity}/$DeadLetterQueue)`);
 }
 

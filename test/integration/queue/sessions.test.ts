@@ -156,7 +156,14 @@ describe('queue commands on session-enabled entities', () => {
       ['paid', 1],
     ]);
     const byReason = await runTriage(world.context().ctx, { entity: { name: 'triage-src', dlq: true } });
-    expect(byReason.groups.map((g) => g.reason)).toEqual(['Poison', 'Poison']);
+    expect(byReason.groups.map((g) => [g.reason, g.count, g.sessions])).toEqual([
+      ['Poison', 2, 1],
+      ['Poison', 1, 1],
+    ]);
+    // Piped: tab-separated rows, the session count right after the count.
+    const table = world.context();
+    await runTriage(table.ctx, { entity: { name: 'triage-src', dlq: true } });
+    expect(table.rt.stdout.text.split('\n')[0]!.split('\t').slice(0, 3)).toEqual(['2', '1', 'Poison']);
   });
 
   it('drain ends when the only session with messages has none left for it (they expired): exit 0, no file', async () => {

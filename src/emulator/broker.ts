@@ -11,11 +11,21 @@ import { parseTransfer } from './message.js';
 import { CBS_ACCEPTED, decodeRequest, responseMessage, type Request } from './requests.js';
 import { putTokenProblem, type SharedAccessKey } from './sas.js';
 import type { EntityError, Namespace } from './namespace.js';
-import { attachBeforeTransfer, outcomes, receiveRawTransfers, setLocalAttach, settleAsRead, transferFormat } from './rhea-internals.js';
+import {
+  attachBeforeTransfer,
+  limitGatheredTransfer,
+  outcomes,
+  receiveRawTransfers,
+  setLocalAttach,
+  settleAsRead,
+  transferFormat,
+} from './rhea-internals.js';
 import { answerSessionAttach, chooseSession, requestedSession } from './session-attach.js';
 
 /** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
 export const MAX_MESSAGE_SIZE = 1024 * 1024;
+/** Past this a transfer split over frames closes its connection (up to it, an oversized message is just rejected). */
+export const MAX_GATHERED_TRANSFER = 16 * MAX_MESSAGE_SIZE;
 
 type Role =
   | { kind: 'consumer'; consumer: LinkConsumer }
@@ -120,6 +130,7 @@ export class Broker {
     const connection = this.container.create_connection(options as never);
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     receiveRawTransfers(connection);
+    limitGatheredTransfer(connection, MAX_GATHERED_TRANSFER);
     settleAsRead(connection);
     attachBeforeTransfer(connection);
     guardConnection(connection, socket, peer, this.log);

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type { Connection } from 'rhea';
 import { FrameGuard } from './frame-guard.js';
-import { closeAtOnce, interceptInput } from './rhea-internals.js';
+import { ClientFault, closeAtOnce, interceptInput } from './rhea-internals.js';
 
 /**
  * Whatever one client sends, only its own connection suffers: a bad frame (caught by the frame guard before rhea
@@ -38,6 +38,7 @@ export function guardConnection(connection: Connection, socket: net.Socket, peer
 
 /** The AMQP error condition for what rhea threw while reading a client's frames. */
 export function conditionOf(error: Error | undefined): string {
+  if (error instanceof ClientFault) return error.condition;
   const message = error?.message ?? '';
   if (/Invalid handle|transfer after detach/.test(message)) return 'amqp:session:unattached-handle';
   if (/already received|invalid channel|remote channel|frame sequence error|transfer on sending link/i.test(message)) {

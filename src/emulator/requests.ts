@@ -32,6 +32,11 @@ export function responseMessage(request: Request, response: ManagementResponse, 
     [cbs ? 'status-code' : 'statusCode']: rhea.types.wrap_int(response.status),
     [cbs ? 'status-description' : 'statusDescription']: response.description ?? '',
   };
-  if (response.condition) application_properties['error-condition'] = rhea.types.wrap_symbol(response.condition);
+  if (response.condition) {
+    const condition = rhea.types.wrap_symbol(response.condition);
+    application_properties['error-condition'] = condition;
+    // The .NET, Java and Python SDKs read a $management error under the camelCase name, as Service Bus sends it.
+    if (!cbs) application_properties.errorCondition = condition;
+  }
   return { correlation_id: request.message_id, application_properties, body: response.body };
 }

@@ -35,6 +35,37 @@ export function receiveRawTransfers(connection: Connection): void {
   };
 }
 
+/** A fault the broker found in what a client sent, with the AMQP condition to close its connection with. */
+export class ClientFault extends Error {
+  override name = 'ClientFault';
+  constructor(
+    readonly condition: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * rhea gathers the frames of a transfer split with `more` without any limit, so a client could make the broker
+ * hold an endless message. A transfer that grows past `max` bytes is refused (a message merely over the maximum
+ * message size is still received whole, and rejected politely).
+ */
+export function limitGatheredTransfer(connection: Connection, max: number): void {
+  type Frame = FrameLike & { channel: number; payload?: Buffer; performative: { handle?: number; more?: boolean } };
+  const c = connection as unknown as { on_transfer: (frame: Frame) => void };
+  const original = c.on_transfer;
+  const gathered = new Map<string, number>();
+  c.on_transfer = function (this: unknown, frame: Frame) {
+    const key = `${frame.channel}/${frame.performative.handle}`;
+    const size = (gathered.get(key) ?? 0) + (frame.payload?.length ?? 0);
+    if (size > max) throw new ClientFault('amqp:link:message-size-exceeded', `a transfer of more than ${max} bytes`);
+    if (frame.performative.more) gathered.set(key, size);
+    else gathered.delete(key);
+    original.call(this, frame);
+  };
+}
+
 interface OutgoingDelivery {
   remote_state?: { constructor: { composite_type?: string } };
   remote_settled?: boolean;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, runCli } from '../support/run-cli.js';
+import { closeError, connect, socketOf } from '../integration/emulator/bare-client.js';
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => unknown> = [];
@@ -124,5 +125,18 @@ describe('switchyard emulator (black box)', () => {
     const bad = await runCli(['emulator', '--lock-duration', 'forever']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--lock-duration/);
+  });
+
+  it('closes a client that sends a malformed frame with an AMQP error, and says so on stderr with --verbose', async () => {
+    const { child, firstLine, done } = spawnEmulator(['--port', '0', '--json', '--verbose']);
+    const { port } = JSON.parse(await firstLine) as { port: number };
+    const conn = await connect(port);
+    const closed = closeError(conn);
+    socketOf(conn).write(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0]));
+    expect(await closed).toMatchObject({ condition: 'amqp:connection:framing-error' });
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/connection from 127\.0\.0\.1:\d+ closed with amqp:connection:framing-error: malformed frame header/);
   });
 });

@@ -1,5 +1,6 @@
 import type { MessageLine } from './message-schema.js';
 import type { BodyType, EncodedValue, JsonValue, OutgoingMessage, PropertyValue, QueueMessage } from './queue.js';
+import { decodeTyped, encodeTyped, type AmqpTypeName } from './typed-values.js';
 
 /*
  * The on-disk message format (NDJSON, one QueueMessage per line), pure and SDK-free.
@@ -7,8 +8,8 @@ import type { BodyType, EncodedValue, JsonValue, OutgoingMessage, PropertyValue,
  * Typed values that JSON cannot hold are wrapped in a one-key object:
  *   {"$date": "2026-11-22T19:00:00.000Z"}   an AMQP timestamp (millisecond precision, like AMQP itself)
  *   {"$binary": "<base64>"}                 bytes
- * Numbers stay JSON numbers. The SDK hands over 64-bit integers within ±2^53 as numbers and larger ones as
- * eight raw bytes, which are therefore kept as $binary. On sending, the SDK picks the AMQP width by magnitude.
+ * Numbers stay JSON numbers. An application property whose AMQP type a plain value would not give back on sending
+ * (an int, a uuid, a symbol, a 64-bit integer beyond ±2^53...) is written with its type: see typed-values.ts.
  *
  * A data-section body is written as the JSON value it encodes only when re-encoding that value gives back the
  * very same bytes (which is what the SDK sends for a JSON body); anything else is $binary, so a drain → send
@@ -38,6 +39,25 @@ export function encodeValue(value: unknown): EncodedValue {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeValue(v)]));
   }
   return String(value);
+}
+
+/** Application properties in their on-disk form; `types` are the AMQP types the adapter saw on the wire. */
+export function encodeProperties(properties: Record<string, unknown>, types: Record<string, AmqpTypeName> = {}): Record<string, EncodedValue> {
+  const out: Record<string, EncodedValue> = {};
+  for (const [key, value] of Object.entries(properties)) {
+    const type = types[key];
+    out[key] = (type === undefined ? undefined : encodeTyped(value, type)) ?? encodeValue(value);
+  }
+  return out;
+}
+
+/** An on-disk property value as the value to send (typed wrappers become AmqpTyped). */
+export function decodeProperty(value: EncodedValue): PropertyValue {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const typed = decodeTyped(value);
+    if (typed) return typed;
+  }
+  return decodeValue(value) as PropertyValue;
 }
 
 /** The inverse of encodeValue. */
@@ -103,7 +123,7 @@ export function toOutgoing(line: MessageLine | QueueMessage): OutgoingMessage {
   const properties: Record<string, PropertyValue> = {};
   for (const [key, value] of Object.entries(line.applicationProperties ?? {})) {
     if ((DEAD_LETTER_PROPERTIES as readonly string[]).includes(key)) continue;
-    properties[key] = decodeValue(value) as PropertyValue;
+    properties[key] = decodeProperty(value);
   }
   const out: OutgoingMessage = { body, applicationProperties: properties };
   if (bodyType !== 'data') out.bodyType = bodyType;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
+import { DECIMAL_BYTES, INTEGER_TYPES, inIntegerRange, type AmqpTypeName } from './typed-values.js';
 
 /*
  * Validation of `send --file` lines: the on-disk shape (see message-codec.ts), with messages that name the file,
@@ -11,7 +12,24 @@ const BinarySchema = z.strictObject({ $binary: z.string().check(z.regex(BASE64, 
 const DateSchema = z.strictObject({
   $date: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date')),
 });
-const PropertySchema = z.union([z.string(), z.number(), z.boolean(), z.null(), DateSchema, BinarySchema]);
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+const FLOAT = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
+const wrapped = (type: AmqpTypeName, value: z.core.$ZodType) => z.strictObject({ [`$${type}`]: value });
+/** The typed property wrappers of typed-values.ts, each checked for its type's range or form. */
+const TypedSchemas = [
+  ...INTEGER_TYPES.map((t) => wrapped(t, z.number().check(z.refine((n) => inIntegerRange(t, n), `must be a whole number in the ${t} range`)))),
+  wrapped('long', z.string().check(z.regex(/^-?\d+$/, 'must be a decimal string'), z.refine((s) => BigInt(s) >= -(2n ** 63n) && BigInt(s) < 2n ** 63n, 'out of the long range'))),
+  wrapped('ulong', z.string().check(z.regex(/^\d+$/, 'must be a decimal string'), z.refine((s) => BigInt(s) < 2n ** 64n, 'out of the ulong range'))),
+  wrapped('float', FLOAT),
+  wrapped('double', FLOAT),
+  ...(['decimal32', 'decimal64', 'decimal128'] as const).map((t) =>
+    wrapped(t, z.string().check(z.regex(HEX), z.refine((s) => s.length === DECIMAL_BYTES[t]! * 2, `must be ${DECIMAL_BYTES[t]} bytes in hex`))),
+  ),
+  wrapped('uuid', z.string().check(z.regex(/^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/, 'must be a GUID'))),
+  wrapped('symbol', z.string().check(z.regex(/^[\x00-\x7f]*$/, 'must be ASCII'))),
+  wrapped('char', z.string().check(z.refine((s) => [...s].length === 1, 'must be one character'))),
+];
+const PropertySchema = z.union([z.string(), z.number(), z.boolean(), z.null(), DateSchema, BinarySchema, ...TypedSchemas]);
 const IdSchema = z.union([z.string(), z.number(), BinarySchema, z.null()]);
 const optionalText = z.nullish(z.string());
 
@@ -102,6 +120,6 @@ function describeIssue(issue: Issue): string {
 const EXPECTED: Record<string, string> = {
   messageId: 'a string, a number or {"$binary": base64}',
   correlationId: 'a string, a number or {"$binary": base64}',
-  property: 'a string, number, boolean, null, {"$date": iso} or {"$binary": base64}',
+  property: 'a string, number, boolean, null, {"$date": iso}, {"$binary": base64} or a typed value such as {"$int": 5} (see the README)',
 };
 

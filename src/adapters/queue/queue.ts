@@ -5,6 +5,8 @@ import { UsageError } from '../../core/errors.js';
  * The Azure Service Bus implementation lives in service-bus-queue.ts; commands never see an SDK type.
  */
 
+import type { AmqpTyped } from './typed-values.js';
+
 /** A JSON value as it is written to disk. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -14,8 +16,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  */
 export type EncodedValue = JsonValue;
 
-/** Application property values as the broker carries them. */
-export type PropertyValue = string | number | boolean | null | Date | Buffer;
+/** Application property values as the broker carries them (AmqpTyped: a value with its AMQP type). */
+export type PropertyValue = string | number | boolean | null | Date | Buffer | AmqpTyped;
 
 /** Where a message body lives in the AMQP message: one data section (the SDK default), an amqp-value or a sequence. */
 export type BodyType = 'data' | 'value' | 'sequence';

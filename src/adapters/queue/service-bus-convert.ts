@@ -1,9 +1,11 @@
 import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
-import { DEAD_LETTER_PROPERTIES, encodeBody, encodeValue } from './message-codec.js';
+import { amqpTypesOf, toRheaProperties } from './amqp-types.js';
+import { DEAD_LETTER_PROPERTIES, encodeBody, encodeProperties, encodeValue } from './message-codec.js';
 import type { BodyType, OutgoingMessage, QueueMessage } from './queue.js';
 
 /*
- * Between the SDK's message types and the port's (type-only use of the SDK: nothing is loaded from it here).
+ * Between the SDK's message types and the port's (type-only use of the SDK: nothing is loaded from it here; rhea,
+ * which the SDK runs on, carries the AMQP types of application properties, see amqp-types.ts).
  * Received messages are read with skipParsingBodyAsJson and skipConvertingDate, so bytes and timestamps arrive as
  * they were on the wire and the codec can write them losslessly.
  */
@@ -31,7 +33,7 @@ export function toQueueMessage(m: ServiceBusReceivedMessage): QueueMessage {
     to: text(m.to),
     partitionKey: text(m.partitionKey),
     timeToLive: m.timeToLive ?? null,
-    applicationProperties: encodeValue(properties) as Record<string, never>,
+    applicationProperties: encodeProperties(properties, amqpTypesOf(m.applicationProperties)),
     sequenceNumber: m.sequenceNumber === undefined ? null : m.sequenceNumber.toString(),
     enqueuedTimeUtc: m.enqueuedTimeUtc ? m.enqueuedTimeUtc.toISOString() : null,
     deliveryCount: m.deliveryCount ?? null,
@@ -43,7 +45,7 @@ export function toQueueMessage(m: ServiceBusReceivedMessage): QueueMessage {
 
 /** An outgoing message as the SDK sends it; non-data bodies go as raw AMQP so their section type is kept. */
 export function toSdkMessage(m: OutgoingMessage): ServiceBusMessage | AmqpAnnotatedMessage {
-  const props = m.applicationProperties as ServiceBusMessage['applicationProperties'];
+  const props = (m.applicationProperties && toRheaProperties(m.applicationProperties)) as ServiceBusMessage['applicationProperties'];
   if (m.bodyType === 'value' || m.bodyType === 'sequence') {
     const annotated: AmqpAnnotatedMessage = {
       body: m.body,

@@ -15,6 +15,7 @@ import { withCallSignal } from '../../core/abort.js';
 import { UsageError } from '../../core/errors.js';
 import { entityPath } from './entity.js';
 import { encodeValue, idText } from './message-codec.js';
+import { recordAmqpTypes } from './amqp-types.js';
 import { toQueueMessage, toSdkMessage } from './service-bus-convert.js';
 import type {
   EntityRef,
@@ -73,6 +74,9 @@ export async function createServiceBusQueuePort(
   const { createDefaultCredential } = await import('./service-bus-credential.js');
   return new ServiceBusQueuePort(new ServiceBusClient(connection.namespace, createDefaultCredential(), clientOptions), namespace);
 }
+
+// Before any message is received: application properties keep their AMQP types through drain → send.
+recordAmqpTypes();
 
 const RECEIVER_OPTIONS: ServiceBusReceiverOptions = {
   receiveMode: 'peekLock',

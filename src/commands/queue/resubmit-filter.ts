@@ -13,8 +13,12 @@ export interface Filters {
 export function propertyText(value: EncodedValue): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return String(value);
-  if (!Array.isArray(value) && typeof value.$date === 'string') return value.$date;
-  if (!Array.isArray(value) && typeof value.$binary === 'string') return value.$binary;
+  // A typed value ({"$date": …}, {"$binary": …}, {"$int": …}, {"$uuid": …}…) matches as its inner value.
+  const keys = Array.isArray(value) ? [] : Object.keys(value);
+  if (keys.length === 1 && keys[0]!.startsWith('$')) {
+    const inner = (value as Record<string, EncodedValue>)[keys[0]!];
+    if (inner === null || typeof inner !== 'object') return String(inner);
+  }
   return JSON.stringify(value);
 }
 

@@ -66,4 +66,13 @@ describe('lock tokens and $management answers as other SDKs read them', () => {
     const [until] = (answer.body as { expirations: Date[] }).expirations;
     expect(until!.getTime()).toBeGreaterThan(Date.now());
   });
+
+  it('names a $management failure under errorCondition, where the .NET, Java and Python SDKs read it', async () => {
+    const em = await emulator();
+    const conn = await connect(em.port);
+    const mgmt = await management(conn, 'q');
+    const answer = await mgmt.request('com.microsoft:renew-lock', { 'lock-tokens': uuids([Buffer.alloc(16, 7)]) });
+    expect(status(answer)).toBe(410);
+    expect(answer.application_properties?.errorCondition).toBe('com.microsoft:message-lock-lost');
+  });
 });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Connection } from 'rhea';
 import { describe, expect, it } from 'vitest';
+import { MAX_GATHERED_TRANSFER } from '../../../src/emulator/broker.js';
 import { MAX_FRAME_SIZE } from '../../../src/emulator/frame-guard.js';
 import { closeError, connect, frame, inOneWrite, receivePeekLock, sendAll, settleRange, socketOf, states } from './bare-client.js';
 import { emulator, eventually, range } from './support.js';
@@ -88,6 +89,23 @@ describe('the emulator facing broken clients', () => {
     const channel = (sender.session as unknown as { local: { channel: number } }).local.channel;
     const transfer = frame('transfer', { handle: 42, delivery_id: 0, delivery_tag: Buffer.from('x'), message_format: 0 }, channel, Buffer.from([0x00, 0x53, 0x77, 0xa1, 0x01, 0x61]));
     expect(await sendGarbage(conn, transfer)).toMatchObject({ condition: 'amqp:session:unattached-handle' });
+    await stillServes(em.port, 'q');
+  });
+
+  it('closes a connection whose transfer keeps growing over many frames, so memory stays bounded', async () => {
+    const { em } = await watched();
+    const conn = await connect(em.port);
+    const sender = conn.open_sender({ target: { address: 'q' } });
+    await new Promise((resolve) => sender.once('sendable', resolve));
+    const handle = (sender as unknown as { local: { handle: number } }).local.handle;
+    const channel = (sender.session as unknown as { local: { channel: number } }).local.channel;
+    const chunk = Buffer.alloc(250 * 1024, 0x41);
+    const part = (first: boolean) =>
+      frame('transfer', first ? { handle, delivery_id: 0, delivery_tag: Buffer.from('big'), message_format: 0, more: true } : { handle, more: true }, channel, chunk);
+    const frames = Buffer.concat([part(true), ...range(Math.ceil(MAX_GATHERED_TRANSFER / chunk.length)).map(() => part(false))]);
+    const error = await sendGarbage(conn, frames);
+    expect(error).toMatchObject({ condition: 'amqp:link:message-size-exceeded' });
+    expect(em.entityCounts('q')?.total ?? 0).toBe(0);
     await stillServes(em.port, 'q');
   });
 

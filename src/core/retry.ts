@@ -45,24 +45,38 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
  * signal aborts. Waits with full-jitter exponential backoff, or exactly the server's Retry-After when it gave one.
  * The last error is thrown as it is, so the caller's error mapping still applies.
  */
-export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  // The first attempt without an async frame of its own: nearly every call ends with it (replay makes thousands).
+  let first: Promise<T>;
+  try {
+    options.signal?.throwIfAborted();
+    first = fn(0);
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.catch((error: unknown) => retryAfter(fn, options, error));
+}
+
+async function retryAfter<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions, firstError: unknown): Promise<T> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const baseMs = options.baseMs ?? 250;
   const maxMs = options.maxMs ?? 10_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  let error = firstError;
   for (let attempt = 0; ; attempt++) {
+    if (attempt >= options.retries || options.signal?.aborted) throw error;
+    const decision = options.classify(error);
+    if (!decision.retry) throw error;
+    if (decision.retryAfterMs !== undefined && decision.retryAfterMs > maxRetryAfterMs) throw error;
+    const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, baseMs, maxMs, random);
+    options.onRetry?.({ attempt: attempt + 1, delayMs, error });
+    await clock.sleep(delayMs, options.signal);
     options.signal?.throwIfAborted();
     try {
-      return await fn(attempt);
-    } catch (error) {
-      if (attempt >= options.retries || options.signal?.aborted) throw error;
-      const decision = options.classify(error);
-      if (!decision.retry) throw error;
-      if (decision.retryAfterMs !== undefined && decision.retryAfterMs > maxRetryAfterMs) throw error;
-      const delayMs = decision.retryAfterMs ?? backoffDelay(attempt, baseMs, maxMs, random);
-      options.onRetry?.({ attempt: attempt + 1, delayMs, error });
-      await clock.sleep(delayMs, options.signal);
+      return await fn(attempt + 1);
+    } catch (failure) {
+      error = failure;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
-import { createEnvelope, writeFixtureAtomic } from '../core/fixtures.js';
+import { createEnvelope, serializeFixture } from '../core/fixtures.js';
+import { GroupCommitWriter, removeAbandonedTemps } from '../core/group-commit.js';
 import type { Headers } from '../adapters/webhooks/scheme.js';
 import type { ReceivedEvent } from './types.js';
 
@@ -27,18 +28,24 @@ export function recordableHeaders(headers: Headers, secret?: string): Headers {
 }
 
 /**
- * Writes each accepted event as one fixture envelope (temporary file, fsync, rename), numbered after the files
- * already in the directory so a restarted listener keeps the arrival order.
+ * Writes each accepted event as one fixture envelope, numbered after the files already in the directory so a
+ * restarted listener keeps the arrival order. Events recorded at the same time share their trip to the disk (see
+ * GroupCommitWriter): each is answered once its own file is on disk, without waiting for the others' fsyncs in turn.
  */
 export class Recorder {
+  private readonly writer: GroupCommitWriter;
+
   private constructor(
     readonly dir: string,
     private seq: number,
     private readonly secret?: string,
-  ) {}
+  ) {
+    this.writer = new GroupCommitWriter(dir);
+  }
 
   static async open(dir: string, secret?: string): Promise<Recorder> {
     await mkdir(dir, { recursive: true });
+    await removeAbandonedTemps(dir);
     let last = 0;
     for (const name of await readdir(dir)) {
       const match = /^(\d+)-.*\.json$/.exec(name);
@@ -47,8 +54,8 @@ export class Recorder {
     return new Recorder(dir, last, secret);
   }
 
-  /** Writes the event and returns the file's path. */
-  async record(event: ReceivedEvent): Promise<string> {
+  /** Writes the event and returns the file's path once it is on disk. */
+  record(event: ReceivedEvent): Promise<string> {
     this.seq += 1;
     const name = recordingName(this.seq, event.receivedAt, event.type);
     const envelope = createEnvelope(
@@ -61,6 +68,6 @@ export class Recorder {
       },
       event.body,
     );
-    return writeFixtureAtomic(this.dir, name, envelope);
+    return this.writer.write(name, serializeFixture(envelope));
   }
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { BreakerRegistry, deliver, type DeliveryOutcome } from '../adapters/http/deliver.js';
 import type { HttpSinkPort } from '../adapters/http/http-sink.js';
 import { createNodeHttpSink } from '../adapters/http/node-http-sink.js';
@@ -6,7 +7,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { TokenBucket } from '../core/rate-limit.js';
 import { eventMatcher } from '../listener/glob.js';
 import type { LoadedFixture } from './load.js';
-import { prepareRequest, type PrepareOptions } from './prepare.js';
+import { prepareRequest, type PreparedRequest, type PrepareOptions } from './prepare.js';
 
 export interface ReplayOptions {
   to: string;
@@ -65,50 +66,84 @@ export async function replayFixtures(
   const summary: ReplaySummary = { total: fixtures.length, ok: 0, failed: 0, skipped: 0, answered: 0, durationMs: 0 };
   let next = 0;
 
+  // One options object, its time updated per fixture: this runs for every fixture replayed.
+  const prepareOptions: PrepareOptions = { ...options.prepare, nowSec: 0 };
+  const prepare = (loaded: LoadedFixture) => {
+    prepareOptions.nowSec = Math.floor(clock.now() / 1000);
+    return prepareRequest(loaded.fixture, prepareOptions);
+  };
+  // Each request in flight and each retry waiting listens to this signal: one of our own, without node's warning
+  // at more than ten listeners (concurrency 32 has 32), that follows the caller's.
+  const own = new AbortController();
+  setMaxListeners(0, own.signal);
+  const follow = () => own.abort(options.signal?.reason);
+  if (options.signal?.aborted) follow();
+  else options.signal?.addEventListener('abort', follow, { once: true });
+  const signal = options.signal ? own.signal : undefined;
+  const deliverOptions = { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal };
+
   const one = async (loaded: LoadedFixture): Promise<ReplayResult> => {
-    const prepared = prepareRequest(loaded.fixture, { ...options.prepare, nowSec: Math.floor(clock.now() / 1000) });
-    const base = {
-      file: loaded.file, provider: prepared.provider, type: prepared.type, id: prepared.id,
-      resigned: prepared.resigned, unsigned: prepared.unsigned, url: options.to,
-    };
-    if (wanted && !wanted(prepared.type)) {
-      return { ...base, skipped: true, status: null, ok: true, latencyMs: null, attempts: 0, error: null };
+    const prepared = prepare(loaded);
+    if (wanted && !wanted(prepared.type)) return result(loaded, prepared, options.to, null);
+    let request = prepared;
+    if (bucket) {
+      await bucket.take(signal);
+      // Signed now, not when prepared: a rate-limited run may start a fixture long after.
+      if (prepared.resigned) request = prepare(loaded);
     }
-    if (bucket) await bucket.take(options.signal);
-    // Signed now, not when loaded: a rate-limited run may start a fixture long after it was read.
-    const fresh = bucket && prepared.resigned ? prepareRequest(loaded.fixture, { ...options.prepare, nowSec: Math.floor(clock.now() / 1000) }) : prepared;
     const outcome = await deliver(
       http,
-      { url: options.to, method: 'POST', headers: fresh.headers, body: fresh.body, timeoutMs: options.timeoutMs },
-      { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal: options.signal },
+      { url: options.to, method: 'POST', headers: request.headers, body: request.body, timeoutMs: options.timeoutMs },
+      deliverOptions,
     );
-    return { ...base, skipped: false, ...outcome };
+    return result(loaded, prepared, options.to, outcome);
   };
 
   const worker = async () => {
     while (next < fixtures.length && !options.signal?.aborted) {
-      const loaded = fixtures[next++]!;
-      let result: ReplayResult;
+      let r: ReplayResult;
       try {
-        result = await one(loaded);
+        r = await one(fixtures[next++]!);
       } catch (error) {
         if (options.signal?.aborted) return;
         throw error;
       }
-      if (result.skipped) summary.skipped += 1;
-      else if (result.ok) summary.ok += 1;
+      if (r.skipped) summary.skipped += 1;
+      else if (r.ok) summary.ok += 1;
       else {
         summary.failed += 1;
-        if (result.status !== null) summary.answered += 1;
+        if (r.status !== null) summary.answered += 1;
       }
-      onResult(result);
+      onResult(r);
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, fixtures.length)) }, worker));
   } finally {
+    options.signal?.removeEventListener('abort', follow);
     if (!options.http) http.close();
   }
   summary.durationMs = clock.now() - started;
   return summary;
+}
+
+/** One result, its fields always in the same order (one object shape for every fixture). */
+function result(loaded: LoadedFixture, prepared: PreparedRequest, url: string, outcome: DeliveryOutcome | null): ReplayResult {
+  const r: ReplayResult = {
+    file: loaded.file,
+    provider: prepared.provider,
+    type: prepared.type,
+    id: prepared.id,
+    resigned: prepared.resigned,
+    unsigned: prepared.unsigned,
+    url,
+    skipped: outcome === null,
+    status: outcome ? outcome.status : null,
+    ok: outcome ? outcome.ok : true,
+    latencyMs: outcome ? outcome.latencyMs : null,
+    attempts: outcome ? outcome.attempts : 0,
+    error: outcome ? outcome.error : null,
+  };
+  if (outcome?.responseBody !== undefined) r.responseBody = outcome.responseBody;
+  return r;
 }

@@ -83,9 +83,14 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
   const clock = options.clock ?? systemClock;
   let attempts = 0;
   let last: HttpResponse | undefined;
+  const signal = options.signal;
+  // The request as given when there is no signal to add: replay sends thousands, and the copy showed in its profile.
+  const sent: HttpRequest = signal
+    ? { url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, signal }
+    : request;
   const attempt = async (): Promise<HttpResponse> => {
     attempts += 1;
-    const response = await sink.send({ ...request, signal: options.signal });
+    const response = await sink.send(sent);
     last = response;
     if (isTransientStatus(response.status)) throw new TransientStatusError(response);
     return response;

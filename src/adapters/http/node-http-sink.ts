@@ -22,6 +22,18 @@ const NETWORK_MESSAGES: Record<string, string> = {
   UND_ERR_SOCKET: 'socket error',
 };
 
+const EMPTY = Buffer.alloc(0);
+
+/** A target URL parsed once: replay sends thousands of requests to one URL, and URL parsing shows in its profile. */
+interface Target {
+  secure: boolean;
+  protocol: string;
+  hostname: string;
+  port: number;
+  path: string;
+  auth: string | undefined;
+}
+
 function networkFailure(error: NodeJS.ErrnoException): HttpFailure {
   const code = error.code;
   const text = (code && NETWORK_MESSAGES[code]) ?? error.message;
@@ -34,8 +46,7 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
-  // Parsed once per target: replay sends thousands of requests to one URL, and URL parsing shows in its profile.
-  const targets = new Map<string, { secure: boolean; options: http.RequestOptions } | null>();
+  const targets = new Map<string, Target | null>();
   const target = (raw: string) => {
     let found = targets.get(raw);
     if (found === undefined) {
@@ -44,13 +55,11 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
         const secure = url.protocol === 'https:';
         found = {
           secure,
-          options: {
-            protocol: url.protocol,
-            hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-            port: url.port || (secure ? 443 : 80),
-            path: url.pathname + url.search,
-            ...(url.username ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
-          },
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: Number(url.port || (secure ? 443 : 80)),
+          path: url.pathname + url.search,
+          auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
         };
       } catch {
         found = null;
@@ -61,40 +70,61 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
     return found;
   };
 
+  // One abort listener per signal, not one per request: replay sends thousands of requests under one signal.
+  const inFlight = new WeakMap<AbortSignal, Set<http.ClientRequest>>();
+  const track = (signal: AbortSignal, req: http.ClientRequest) => {
+    let requests = inFlight.get(signal);
+    if (!requests) {
+      const set = (requests = new Set());
+      inFlight.set(signal, set);
+      signal.addEventListener('abort', () => {
+        for (const r of set) r.destroy(new HttpFailure('aborted', 'aborted'));
+      }, { once: true });
+    }
+    requests.add(req);
+  };
+
   function send(request: HttpRequest): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
       const found = target(request.url);
       if (!found) return reject(new HttpFailure(`invalid URL ${request.url}`, 'network', 'EINVALIDURL'));
-      if (request.signal?.aborted) return reject(new HttpFailure('aborted', 'aborted'));
-      const { secure, options: base } = found;
+      const signal = request.signal;
+      if (signal?.aborted) return reject(new HttpFailure('aborted', 'aborted'));
+      const secure = found.secure;
       const started = performance.now();
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        request.signal?.removeEventListener('abort', onAbort);
+        if (signal) inFlight.get(signal)?.delete(req);
         fn();
       };
-      const headers = { ...request.headers, 'content-length': String(request.body.length) };
+      const headers = { ...request.headers, 'content-length': request.body.length };
+      // A fresh literal, not a spread of the parsed target: the spread showed in replay's profile.
       const req = (secure ? https : http).request(
-        { ...base, method: request.method ?? 'POST', headers, agent: secure ? httpsAgent : httpAgent },
+        {
+          protocol: found.protocol, hostname: found.hostname, port: found.port, path: found.path, auth: found.auth,
+          method: request.method ?? 'POST', headers, agent: secure ? httpsAgent : httpAgent,
+        },
         (res) => {
-          const chunks: Buffer[] = [];
+          let body: Buffer | undefined;
+          let chunks: Buffer[] | undefined;
           let kept = 0;
           res.on('data', (chunk: Buffer) => {
-            if (kept < maxResponseBytes) {
-              const part = chunk.subarray(0, maxResponseBytes - kept);
-              chunks.push(part);
-              kept += part.length;
-            }
+            if (kept >= maxResponseBytes) return;
+            const part = kept + chunk.length > maxResponseBytes ? chunk.subarray(0, maxResponseBytes - kept) : chunk;
+            kept += part.length;
+            // Most answers are one chunk: kept as it is, without a copy.
+            if (body === undefined) body = part;
+            else (chunks ??= [body]).push(part);
           });
           res.on('end', () =>
             finish(() =>
               resolve({
                 status: res.statusCode ?? 0,
                 headers: res.headers,
-                body: Buffer.concat(chunks),
+                body: chunks ? Buffer.concat(chunks) : (body ?? EMPTY),
                 latencyMs: performance.now() - started,
               }),
             ),
@@ -110,8 +140,7 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
       const timer = setTimeout(() => {
         req.destroy(new HttpFailure(`no answer within ${request.timeoutMs} ms`, 'timeout', 'ETIMEOUT'));
       }, request.timeoutMs);
-      const onAbort = () => req.destroy(new HttpFailure('aborted', 'aborted'));
-      request.signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) track(signal, req);
       req.on('error', (error: NodeJS.ErrnoException) =>
         finish(() => reject(error instanceof HttpFailure ? error : networkFailure(error))),
       );

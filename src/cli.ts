@@ -2,7 +2,7 @@ import { CommanderError, type Command } from 'commander';
 import { ExitCode, SwitchyardError, isSwitchyardError } from './core/errors.js';
 import { colorLevel } from './core/output.js';
 import { createStyle, preloadColor } from './core/style.js';
-import type { Runtime } from './core/runtime.js';
+import { stdoutClosed, type Runtime } from './core/runtime.js';
 import { buildProgram } from './program.js';
 
 const REPORT_URL = 'https://github.com/switchyard-cli/switchyard/issues';
@@ -19,7 +19,11 @@ function classify(error: unknown, verbose: boolean, usagePath: string): Rendered
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { code: ExitCode.ok };
     // A group without its verb: commander has already printed the group's help on stderr.
     if (error.code === 'commander.help') return { code: ExitCode.usage };
-    const message = error.message.replace(/^error:\s*/i, '');
+    // commander puts its suggestion on a second line ("\n(Did you mean verify?)"): one line, one sentence.
+    const message = error.message
+      .replace(/^error:\s*/i, '')
+      .replace(/\s*\n\s*\(Did you mean (.+?)\)/, ' (did you mean $1)')
+      .replace(/\s*\n\s*/g, ' ');
     return { code: ExitCode.usage, error: { code: 'usage', message, hint: `see '${usagePath} --help'` } };
   }
   if (isSwitchyardError(error)) {
@@ -55,15 +59,21 @@ function describeCause(cause: unknown): string {
   return String(cause);
 }
 
-function joinLine(message: string, hint?: string): string {
+/** Message and hint as one line: the hint is a new sentence, so it starts upper-case after a full stop. */
+export function joinLine(message: string, hint?: string): string {
   if (!hint) return message;
-  return /[.!?:]$/.test(message) ? `${message} ${hint}` : `${message}. ${hint[0]?.toUpperCase()}${hint.slice(1)}`;
+  if (message.endsWith(':')) return `${message} ${hint}`;
+  const sentence = `${hint[0]?.toUpperCase() ?? ''}${hint.slice(1)}`;
+  return /[.!?]$/.test(message) ? `${message} ${sentence}` : `${message}. ${sentence}`;
 }
 
 function report(rt: Runtime, rendered: Rendered, json: boolean, color: boolean | undefined): void {
   if (!rendered.error) return;
   if (json) {
     rt.stderr.write(JSON.stringify({ error: { ...rendered.error, hint: rendered.error.hint ?? null } }) + '\n');
+  } else if (rendered.error.code === 'cancelled') {
+    // Not a failure: the user chose to stop. One quiet line, no "error:".
+    rt.stderr.write(`${joinLine(rendered.error.message, rendered.error.hint)}\n`);
   } else {
     const c = createStyle(colorLevel(rt.env, rt.stderr.isTTY, color));
     rt.stderr.write(`${c.red('error:')} ${joinLine(rendered.error.message, rendered.error.hint)}\n`);
@@ -104,12 +114,14 @@ export async function runCli(
   configure(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return rt.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+    return rt.signal.aborted && !stdoutClosed(rt.signal) ? ExitCode.interrupted : ExitCode.ok;
   } catch (error) {
+    const ownCode = error instanceof SwitchyardError && error.exitCode !== ExitCode.interrupted;
+    // The reader of stdout went away (`| head`) and the command stopped because of it: it has what it wanted.
+    if (stdoutClosed(rt.signal) && !ownCode) return ExitCode.ok;
     const rendered = classify(error, verbose, failing ? commandPath(failing) : 'switchyard');
     report(rt, rendered, json, color);
     // An error caused by the interruption itself (an aborted wait, a closed socket) is still an interruption.
-    const ownCode = error instanceof SwitchyardError && error.exitCode !== ExitCode.interrupted;
     return rt.signal.aborted && !ownCode ? ExitCode.interrupted : rendered.code;
   }
 }

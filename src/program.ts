@@ -13,7 +13,7 @@ type Builder = (rt: Runtime) => Command;
 const COMMANDS: { name: string; summary: string; load: () => Promise<Builder> }[] = [
   { name: 'payments', summary: 'create and manage Stripe PaymentIntents (test mode by default)', load: async () => (await import('./commands/payments/index.js')).paymentsCommand },
   { name: 'webhooks', summary: 'sign, verify, record, replay and receive webhooks', load: async () => (await import('./commands/webhooks/index.js')).webhooksCommand },
-  { name: 'queue', summary: 'peek, triage, drain, send and resubmit Service Bus messages', load: async () => (await import('./commands/queue/index.js')).queueCommand },
+  { name: 'queue', summary: 'peek, triage, drain, send, resubmit and purge Service Bus messages; list entities', load: async () => (await import('./commands/queue/index.js')).queueCommand },
   { name: 'emulator', summary: 'run a local Service Bus-compatible emulator (AMQP 1.0)', load: async () => (await import('./commands/emulator.js')).emulatorCommand },
   { name: 'smoke', summary: 'check Stripe (test mode), webhook signing and Service Bus end to end, for CI', load: async () => (await import('./commands/smoke.js')).smokeCommand },
   { name: 'demo', summary: 'see it work in seconds: no account, key or config needed', load: async () => (await import('./commands/demo.js')).demoCommand },

@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { ensureDirSync } from './core/make-dir.js';
 
 /**
  * The first code bin/switchyard.js runs: loads the bundled CLI (main.cjs) through V8's code cache, so a start does
@@ -34,7 +35,8 @@ function loadWithCodeCache(dir: string): void {
     // Written at exit, so the functions this run compiled lazily are in the cache too.
     process.once('exit', () => {
       try {
-        mkdirSync(dir, { recursive: true });
+        // Not mkdirSync's recursive mode: it never returns for a directory under /proc (SWITCHYARD_CACHE_DIR=/proc/x).
+        ensureDirSync(dir);
         for (const old of readdirSync(dir)) if (old.startsWith('main-') && old !== key) rmSync(join(dir, old), { force: true });
         const temp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData());

@@ -14,6 +14,7 @@ interface DoctorFlags extends ConnectionFlags, StripeKeyFlags {
   timeout: string;
   secret?: string;
   provider?: string;
+  managementPort?: string;
 }
 
 /** Every setting with its source and masked value, then each check; exit 1 when a check failed. */
@@ -47,11 +48,12 @@ export async function runDoctor(ctx: Context, input: { entities: string[]; live:
 export function doctorCommand(rt: Runtime): Command {
   return withConnectionOptions(withStripeKeyOptions(new Command('doctor')
     .description('show every setting with its source (secrets masked) and check that each one works')
-    .option('--entity <name>', 'a queue or topic/subscriptions/name that must exist (repeatable)', collect, [])
+    .option('--entity <name>', 'a queue or topic/subscriptions/name that must exist (repeatable; checked without creating it)', collect, [])
     .option('--live', 'also call the Stripe API with a live key (a read only)')
     .option('--timeout <duration>', 'deadline for each network check', '15s')
     .option('--secret <secret>', 'webhook secret (SWITCHYARD_WEBHOOK_SECRET)')
-    .option('--provider <provider>', 'the provider the webhook secret is for')))
+    .option('--provider <provider>', 'the provider the webhook secret is for')
+    .option('--management-port <port>', "the emulator's management port, for UseDevelopmentEmulator=true (default 5300)")))
     .addHelpText('after', '\nExit codes: 0 all is well (unset settings are skipped), 1 a check failed, 2 bad flags.')
     .action(async (flags: DoctorFlags, command: Command) => {
       const ctx = createContext(rt, command, {
@@ -59,6 +61,7 @@ export function doctorCommand(rt: Runtime): Command {
         webhookSecret: flags.secret,
         webhookProvider: flags.provider,
         ...connectionSettings(flags),
+        serviceBusManagementPort: flags.managementPort,
       });
       await runDoctor(ctx, { entities: flags.entity, live: flags.live === true, timeoutMs: parseDuration(flags.timeout, '--timeout') });
     });

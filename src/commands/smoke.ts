@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createContext } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { checkOutputPath } from '../core/output-path.js';
 import { parseDuration, parseList } from '../core/parse.js';
 import type { Runtime } from '../core/runtime.js';
 import { CHECK_NAMES, type CheckName } from '../smoke/types.js';
@@ -46,7 +47,7 @@ export function smokeCommand(rt: Runtime): Command {
         requireAll: flags.require === 'all',
         queue: flags.queue,
         timeoutMs: parseDuration(flags.timeout, '--timeout'),
-        reportPath: flags.report,
+        reportPath: flags.report === undefined ? undefined : checkOutputPath(flags.report, '--report', { kind: 'file', cwd: rt.cwd }),
       });
     });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ensureDir } from './output-path.js';
 
 /**
  * Writes a file so that a reader never sees half of it: a temporary file in the same directory, flushed to disk,
@@ -9,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', 0o644);
   try {

@@ -22,6 +22,9 @@ export const SettingsSchema = z.object({
   serviceBusNamespace: z
     .string()
     .check(z.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name such as contoso.servicebus.windows.net')),
+  serviceBusManagementPort: z
+    .string()
+    .check(z.regex(/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'must be a TCP port number (1-65535)')),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingName = keyof Settings;
@@ -46,6 +49,8 @@ export const SETTINGS: Record<SettingName, SettingSpec> = {
     secret: true,
   },
   serviceBusNamespace: { env: ['SERVICEBUS_NAMESPACE'], flag: '--namespace', secret: false },
+  // Only for UseDevelopmentEmulator=true connection strings: where the emulator's HTTP management API listens.
+  serviceBusManagementPort: { env: ['SERVICEBUS_MANAGEMENT_PORT'], flag: '--management-port', secret: false },
 };
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
@@ -139,7 +144,7 @@ export function getSetting<N extends SettingName>(config: Config, name: N): Sett
   if (!parsed.success) {
     const shown = SETTINGS[name].secret ? maskSecret(loaded.value) : JSON.stringify(loaded.value);
     const issue = parsed.error.issues[0]?.message ?? 'invalid value';
-    throw new ConfigError(`invalid ${describeSetting(name)} ${shown} (from ${loaded.source}): ${issue}`);
+    throw new ConfigError(`invalid ${settingLabel(config, name)} ${shown}${fromWhere(loaded.source)}: ${issue}`);
   }
   return parsed.data as Settings[N];
 }
@@ -158,6 +163,23 @@ export function requireSetting<N extends SettingName>(config: Config, name: N, h
 
 export function describeSetting(name: SettingName): string {
   return SETTINGS[name].env[0] ?? name;
+}
+
+/**
+ * The name the user gave a setting under: the flag when it came from the flag, the variable when it came from the
+ * environment, the key when it came from the config file; an error never names a variable the user did not set.
+ */
+export function settingLabel(config: Config, name: SettingName): string {
+  const source = config.settings[name]?.source ?? '';
+  if (source.startsWith('flag ')) return source.slice('flag '.length);
+  if (source.startsWith('environment ')) return source.slice('environment '.length);
+  if (source.startsWith('config file ') || source.startsWith('profile ')) return `"${name}"`;
+  return describeSetting(name);
+}
+
+/** " (from environment X)", " (from config file x)"; nothing for a flag, which the label already names. */
+function fromWhere(source: string): string {
+  return source.startsWith('flag ') ? '' : ` (from ${source})`;
 }
 
 /** Every setting with its source and a masked value, for doctor and --verbose. */

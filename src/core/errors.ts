@@ -78,6 +78,16 @@ export class InterruptedError extends SwitchyardError {
   }
 }
 
+/**
+ * The user said no at a confirmation or pressed Ctrl-C at a prompt: nothing was done (exit 130, like any other
+ * interruption, so `switchyard … && next-step` stops there). Printed as "cancelled: …", not as an error.
+ */
+export class CancelledError extends SwitchyardError {
+  constructor(message = 'cancelled: nothing was done', details?: ErrorDetails) {
+    super(message, ExitCode.interrupted, 'cancelled', details);
+  }
+}
+
 export function isSwitchyardError(error: unknown): error is SwitchyardError {
   return error instanceof SwitchyardError;
 }

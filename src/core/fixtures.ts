@@ -27,12 +27,12 @@ export type FixtureEnvelope = z.infer<typeof FixtureEnvelope>;
 /** A fixture file: a signed envelope, or a bare body (`json` tells whether it parsed as JSON). */
 export type ParsedFixture = { kind: 'envelope'; envelope: FixtureEnvelope } | { kind: 'body'; body: Buffer; json: boolean };
 
-const ENVELOPE_KEYS = ['method', 'path', 'receivedAt', 'headers', 'body', 'bodyEncoding'];
+const ENVELOPE_KEYS = ['provider', 'method', 'path', 'receivedAt', 'headers', 'body', 'bodyEncoding'];
 
 /**
- * Reads a fixture file's text: a JSON object with at least two envelope keys (method, path, receivedAt, headers,
- * body) is an envelope and must be a valid one (else a UsageError naming `source` and what is wrong); any other
- * content is a bare body, byte for byte.
+ * Reads a fixture file's text: a JSON object with at least two envelope keys (provider, method, path, receivedAt,
+ * headers, body) is an envelope and must be a valid one (else a UsageError naming `source` and what is wrong);
+ * text that starts like JSON ({ or [) but does not parse is invalid too; any other content is a bare body.
  */
 export function parseFixture(text: string | Buffer, source: string): ParsedFixture {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
@@ -40,7 +40,14 @@ export function parseFixture(text: string | Buffer, source: string): ParsedFixtu
   let value: unknown;
   try {
     value = /^\s*[[{"\d\-tfn]/.test(str) ? JSON.parse(str) : undefined;
-  } catch {
+  } catch (error) {
+    // Text that opens like a JSON object or array but does not parse is a broken file (truncated, hand-edited),
+    // never a body to sign and send as it is.
+    if (/^\s*[[{]/.test(str)) {
+      throw new UsageError(`${source}: invalid fixture: not valid JSON (${(error as Error).message})`, {
+        hint: 'fix or re-record the file; a body that is not JSON must not start with { or [',
+      });
+    }
     return { kind: 'body', body: bytes, json: false };
   }
   if (value === undefined) return { kind: 'body', body: bytes, json: false };

@@ -85,3 +85,16 @@ export function formatAmount(minor: number, currency: string): string {
 function exampleDecimal(exponent: number): string {
   return exponent === 0 ? '500' : exponent === 3 ? '20.500' : '20.00';
 }
+
+/**
+ * What an amount as typed means, so nobody can misread the rule: `20` usd → "20 = 0.20 USD (a whole number counts
+ * cents: for 20 USD write 20.00)", `20.00` usd → "20.00 = 20.00 USD", `500` jpy → "500 = 500 JPY".
+ */
+export function explainAmount(text: string, minor: number, currency: string): string {
+  const code = currency.toUpperCase();
+  const exponent = currencyExponent(code);
+  const typed = text.trim();
+  const meaning = `${typed} = ${formatAmount(minor, code)}`;
+  if (exponent === 0 || typed.includes('.')) return meaning;
+  return `${meaning} (a whole number counts minor units: for ${typed} ${code} write ${typed}.${'0'.repeat(exponent)})`;
+}

@@ -1,10 +1,10 @@
 import { UsageError } from './errors.js';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** A duration flag: `500ms`, `2s`, `1m`, `1h`; a bare number is milliseconds. */
+/** A duration flag: `500ms`, `2s`, `1m`, `1h`, `7d`; a bare number is milliseconds. */
 export function parseDuration(value: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
   if (!match) throw new UsageError(`invalid ${flag} "${value}"`, { hint: 'write a duration such as 500ms, 2s or 1m' });
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
 }

@@ -27,3 +27,8 @@ export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
   const value = env[name];
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
+
+/** True when the run was stopped because the reader of stdout went away (`| head`), not by a signal. */
+export function stdoutClosed(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}

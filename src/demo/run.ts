@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { runPeek } from '../commands/queue/run-peek.js';
 import { runResubmit } from '../commands/queue/run-resubmit.js';
 import { runTriage } from '../commands/queue/run-triage.js';
 import type { Context } from '../core/context.js';
+import { Output } from '../core/output.js';
+import type { Runtime } from '../core/runtime.js';
 import { startEmulator, type EmulatorHandle } from '../emulator/index.js';
 import { buildEvent } from '../events/index.js';
 import { startListener, type Listener } from '../listener/index.js';
@@ -35,12 +38,26 @@ const MAX_DELIVERY_COUNT = 2;
  * Each step prints the command a user would run and one line saying what it proved; everything started is
  * stopped and every file removed, whatever happens.
  */
-export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
-  const { out } = ctx;
+export async function runDemo(demoCtx: Context): Promise<{ seconds: number }> {
+  const { out } = demoCtx;
   const c = out.color;
   const started = performance.now();
-  const proved = (text: string) => out.line(`${c.green('✔')} ${text}\n`);
-  const command = (text: string) => out.line(c.dim(`$ switchyard ${text}`));
+  // Under --json stdout carries only JSON: one object per step ({commands, proved}), then {ok, seconds}; the
+  // commands the demo runs print nothing of their own, as their results are in the step.
+  const ctx: Context = out.json ? { ...demoCtx, out: new Output(silentRuntime(demoCtx.rt)) } : demoCtx;
+  let commands: string[] = [];
+  const proved = (text: string) => {
+    if (out.json) out.jsonLine({ commands, proved: text });
+    else out.line(`${c.green('✔')} ${text}\n`);
+    commands = [];
+  };
+  const command = (text: string) => {
+    commands.push(`switchyard ${text}`);
+    if (!out.json) out.line(c.dim(`$ switchyard ${text}`));
+  };
+  const note = (text: string) => {
+    if (!out.json) out.line(c.dim(text));
+  };
   let emulator: EmulatorHandle | undefined;
   let port: QueuePort | undefined;
   let listener: Listener | undefined;
@@ -73,7 +90,7 @@ export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
 
     const first = await consume(port, QUEUE, (type) => BROKEN.has(type), { expected: EVENTS.length, maxDeliveryCount: MAX_DELIVERY_COUNT, idleMs: 5000, signal: ctx.signal });
     const dead = EVENTS.filter((t) => BROKEN.has(t)).length;
-    out.line(c.dim(`(a consumer that cannot handle ${[...BROKEN].join(' or ')} reads ${QUEUE})`));
+    note(`(a consumer that cannot handle ${[...BROKEN].join(' or ')} reads ${QUEUE})`);
     proved(`the consumer completed ${first.completed} events; ${dead} failed twice each and the broker dead-lettered them (MaxDeliveryCountExceeded)`);
 
     command(`queue peek ${QUEUE} --dlq`);
@@ -84,7 +101,7 @@ export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
     const triage = await runTriage(ctx, { entity: { name: QUEUE, dlq: false }, port });
     proved(`triage grouped ${triage.total} dead letters by reason: ${triage.groups.map((g) => `${g.count} × ${g.reason}`).join(', ')}`);
 
-    out.line(c.dim(`(the consumer is fixed for ${FIXED_TYPE})`));
+    note(`(the consumer is fixed for ${FIXED_TYPE})`);
     command(`queue resubmit ${QUEUE} --where type=${FIXED_TYPE} --yes`);
     const resubmitted = await runResubmit(ctx, { entity: { name: QUEUE, dlq: false }, where: [['type', FIXED_TYPE]], yes: true, port, idleTimeoutMs: 500 });
     const second = await consume(port, QUEUE, (type) => BROKEN.has(type) && type !== FIXED_TYPE, {
@@ -108,7 +125,17 @@ export async function runDemo(ctx: Context): Promise<{ seconds: number }> {
     await rm(dir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
+  if (out.json) {
+    out.jsonLine({ ok: true, seconds: Math.round(seconds * 10) / 10 });
+    return { seconds };
+  }
   out.line(`Demo finished in ${seconds.toFixed(1)} s; the emulator, the listener and the demo's files are gone.`);
   out.line(`Next: 'switchyard emulator' to keep one running, 'switchyard webhooks listen --help', 'switchyard doctor'.`);
   return { seconds };
+}
+
+/** The demo's runtime with stdout and stderr going nowhere, for the commands it runs under --json. */
+function silentRuntime(rt: Runtime): Runtime {
+  const nowhere = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+  return { ...rt, stdout: nowhere(), stderr: nowhere() };
 }

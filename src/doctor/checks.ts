@@ -1,8 +1,17 @@
 import { createPaymentsPort, keyMode } from '../adapters/payments/index.js';
-import { createQueuePort, parseEntity, resolveQueueConnection } from '../adapters/queue/index.js';
+import {
+  createQueueAdmin,
+  createQueuePort,
+  isDevelopmentEmulator,
+  parseEntity,
+  resolveQueueConnection,
+  type EntityRef,
+  type QueueAdminPort,
+  type QueueConnection,
+} from '../adapters/queue/index.js';
 import { getSetting } from '../core/config.js';
 import type { Context } from '../core/context.js';
-import { ConfigError, SwitchyardError, UsageError } from '../core/errors.js';
+import { AuthError, ConfigError, SwitchyardError, UsageError } from '../core/errors.js';
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -73,12 +82,15 @@ export function webhookSecretCheck(ctx: Context): DoctorCheck {
 }
 
 /**
- * Connects and peeks at each entity: proves the credentials are accepted and the entity exists. Without named
- * entities the smoke queue is tried, and its absence is only a warning (the credentials were still accepted).
+ * Checks each entity through the management API, which never creates one (the emulator creates entities on first
+ * AMQP use, so a peek would). Where Service Bus's management API refuses the credentials (a key without Manage),
+ * the entity is peeked instead, which proves the credentials and existence (Service Bus never creates on use).
+ * Without named entities the smoke queue is looked up, and its absence is only a warning.
  */
 export async function serviceBusChecks(ctx: Context, entities: string[], timeoutMs: number): Promise<DoctorCheck[]> {
+  let connection: QueueConnection;
   try {
-    resolveQueueConnection(ctx.config);
+    connection = resolveQueueConnection(ctx.config);
   } catch (error) {
     if (error instanceof ConfigError && /no Service Bus connection/.test(error.message)) {
       return [{ name: 'service bus', status: 'skip', detail: 'SERVICEBUS_CONNECTION_STRING is not set (nor --namespace)' }];
@@ -86,27 +98,52 @@ export async function serviceBusChecks(ctx: Context, entities: string[], timeout
     return [{ name: 'service bus', status: 'fail', detail: describe(error) }];
   }
   const named = entities.length > 0;
-  const names = named ? entities : ['switchyard-smoke'];
+  const emulator = isDevelopmentEmulator(connection);
+  let admin: QueueAdminPort;
+  try {
+    admin = await createQueueAdmin(ctx.config, { timeoutMs, maxRetries: 0 });
+  } catch (error) {
+    return [{ name: 'service bus', status: 'fail', detail: describe(error) }];
+  }
+  const results: DoctorCheck[] = [];
+  for (const name of named ? entities : ['switchyard-smoke']) {
+    const label = `entity ${name}`;
+    let entity: EntityRef;
+    try {
+      entity = parseEntity(name, false);
+    } catch (error) {
+      results.push({ name: label, status: 'fail', detail: describe(error) });
+      continue;
+    }
+    try {
+      const found = await admin.exists(entity, { signal: ctx.signal });
+      if (found) results.push({ name: label, status: 'ok', detail: `exists on ${admin.namespace}` });
+      else if (named) results.push({ name: label, status: 'fail', detail: `Service Bus entity "${name}" does not exist on ${admin.namespace}` });
+      else results.push({ name: label, status: 'warn', detail: `credentials accepted by ${admin.namespace}; the smoke queue does not exist yet` });
+    } catch (error) {
+      // Never a peek on an emulator: it creates what it looks at.
+      if (error instanceof AuthError && !emulator) results.push(await peekCheck(ctx, label, entity, named, timeoutMs, describe(error)));
+      else results.push({ name: label, status: named ? 'fail' : 'warn', detail: describe(error) });
+    }
+  }
+  await admin.close();
+  return results;
+}
+
+/** The fallback: a peek proves the credentials and (on Service Bus, which never creates on use) existence. */
+async function peekCheck(ctx: Context, label: string, entity: EntityRef, named: boolean, timeoutMs: number, why: string): Promise<DoctorCheck> {
   const port = await createQueuePort(ctx.config, { timeoutMs, maxRetries: 0 });
   try {
-    const results: DoctorCheck[] = [];
-    for (const name of names) {
-      const label = `entity ${name}`;
-      try {
-        const entity = parseEntity(name, false);
-        let count = 0;
-        for await (const page of port.peek(entity, { count: 1, signal: ctx.signal })) count += page.length;
-        results.push({ name: label, status: 'ok', detail: `exists on ${port.namespace} (${count ? 'has messages' : 'empty'})` });
-      } catch (error) {
-        const missing = error instanceof UsageError && /does not exist/.test(error.message);
-        results.push({
-          name: label,
-          status: missing && !named ? 'warn' : 'fail',
-          detail: missing && !named ? `credentials accepted by ${port.namespace}; the smoke queue does not exist yet` : describe(error),
-        });
-      }
-    }
-    return results;
+    let count = 0;
+    for await (const page of port.peek(entity, { count: 1, signal: ctx.signal })) count += page.length;
+    return { name: label, status: 'ok', detail: `exists on ${port.namespace} (${count ? 'has messages' : 'empty'}; peeked, as the management API failed: ${why})` };
+  } catch (error) {
+    const missing = error instanceof UsageError && /does not exist/.test(error.message);
+    return {
+      name: label,
+      status: missing && !named ? 'warn' : 'fail',
+      detail: missing && !named ? `credentials accepted by ${port.namespace}; the smoke queue does not exist yet` : describe(error),
+    };
   } finally {
     await port.close().catch(() => {});
   }

@@ -1,3 +1,4 @@
+import { startAdminServer, type AdminServer } from './admin-http.js';
 import { Broker } from './broker.js';
 import { loadEmulatorConfig, parseDurationMs, EmulatorConfigError, type EmulatorConfig } from './config.js';
 import { memoryJournal, type Journal } from './journal.js';
@@ -32,6 +33,11 @@ export interface EmulatorOptions {
   sharedAccessKey?: SharedAccessKey;
   /** Diagnostics (protocol errors, dropped replies); silent by default. */
   log?: (line: string) => void;
+  /**
+   * TCP port of the HTTP management API (ServiceBusAdministrationClient's ATOM feeds) on the same host; 0 picks a
+   * free one (default 0). Microsoft's emulator uses 5300.
+   */
+  managementPort?: number;
 }
 
 /** A running emulator. */
@@ -40,6 +46,8 @@ export interface EmulatorHandle {
   connectionString: string;
   host: string;
   port: number;
+  /** Port of the HTTP management API (plain HTTP, ATOM), on the same host. */
+  managementPort: number;
   /** Message counts of a queue or `topic/Subscriptions/name` (undefined when it does not exist). */
   entityCounts(name: string): EntityCounts | undefined;
   /** Stops listening, drops connections and closes the data log. */
@@ -77,8 +85,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.dataDir) journal = await openFileJournal(options.dataDir, ns, options.log);
   const broker = new Broker(ns, forward, tokens, options.log, options.sharedAccessKey);
   let port: number;
+  let admin: AdminServer;
   try {
     port = await broker.listen(host, options.port ?? 0);
+    admin = await startAdminServer(ns.adminView(), { host, port: options.managementPort ?? 0, sharedAccessKey: key, log: options.log }).catch(
+      async (error: unknown) => {
+        await broker.close();
+        throw error;
+      },
+    );
   } catch (error) {
     await journal.close();
     throw error;
@@ -90,10 +105,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${keyValue};UseDevelopmentEmulator=true`,
     host,
     port,
+    managementPort: admin.port,
     entityCounts: (name) => ns.counts(name),
     close: () =>
       (closing ??= (async () => {
-        await broker.close();
+        await Promise.all([broker.close(), admin.close()]);
         await journal.close();
       })()),
   };

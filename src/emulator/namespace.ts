@@ -1,4 +1,4 @@
-import { settingsFor, type EmulatorConfig, type QueueConfig } from './config.js';
+import { settingsFor, type EmulatorConfig, type QueueConfig, type QueueSettings } from './config.js';
 import { QueueEntity, TopicEntity, type SendTarget } from './entities.js';
 import type { MessageQueue } from './queue.js';
 import type { QueueEnv } from './queue-types.js';
@@ -88,7 +88,8 @@ export class Namespace {
     const key = p.name.toLowerCase();
     if (p.subscription === undefined) {
       if (this.topics.has(key)) {
-        return { condition: 'amqp:not-allowed', description: `'${path}' is a topic; receive from one of its subscriptions (${path}/Subscriptions/<name>).` };
+        const dlq = p.deadLetter ? '/$DeadLetterQueue' : '';
+        return { condition: 'amqp:not-allowed', description: `'${p.name}' is a topic; receive from one of its subscriptions (${p.name}/Subscriptions/<name>${dlq}).` };
       }
       const q = this.queues.get(key) ?? (this.strict ? undefined : this.addQueue(p.name));
       if (!q) return notFound(path);
@@ -146,6 +147,17 @@ export class Namespace {
     return { ...source.counts(), deadLetter: source.deadLetter?.messages.size ?? 0 };
   }
 
+  /** The entity maps, for the HTTP management API (admin-http.ts): it lists, creates and deletes without AMQP. */
+  adminView(): AdminView {
+    return {
+      queues: this.queues,
+      topics: this.topics,
+      addQueue: (name, decl) => this.addQueue(name, decl),
+      addTopic: (name, decl) => this.addTopic(name, decl),
+      settings: (decl) => settingsFor(decl, this.defaults),
+    };
+  }
+
   private peekSource(name: string): MessageQueue | undefined {
     const p = parse(entityPath(name));
     const key = p.name.toLowerCase();
@@ -156,6 +168,15 @@ export class Namespace {
     const sub = this.topics.get(key)?.subscriptions.get(p.subscription.toLowerCase());
     return p.deadLetter ? sub?.deadLetter : sub?.queue;
   }
+}
+
+/** What the HTTP management API reaches of a Namespace; maps are keyed by lower-case name. */
+export interface AdminView {
+  queues: Map<string, QueueEntity>;
+  topics: Map<string, TopicEntity>;
+  addQueue(name: string, decl: QueueConfig): QueueEntity;
+  addTopic(name: string, decl: Partial<QueueConfig>): TopicEntity;
+  settings(decl: Partial<QueueConfig>): QueueSettings;
 }
 
 /** Message counts of one queue or subscription. */

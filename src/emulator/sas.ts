@@ -19,7 +19,11 @@ const PREFIX = 'SharedAccessSignature ';
 export function putTokenProblem(request: Request, key: SharedAccessKey, nowSec: number): string | null {
   const type = request.application_properties?.type;
   if (type !== SAS_TYPE) return `only shared access signature tokens are accepted (got ${String(type)})`;
-  const token = request.body;
+  return sasTokenProblem(request.body, key, nowSec);
+}
+
+/** Why a SharedAccessSignature token (CBS body, or the HTTP Authorization header) is not valid for the key, or null. */
+export function sasTokenProblem(token: unknown, key: SharedAccessKey, nowSec: number): string | null {
   if (typeof token !== 'string' || !token.startsWith(PREFIX)) return 'the token is not a SharedAccessSignature';
   const fields = new Map<string, string>();
   for (const pair of token.slice(PREFIX.length).split('&')) {

@@ -3,6 +3,7 @@ import { parseProvider } from '../adapters/webhooks/index.js';
 import { getSetting } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { checkOutputPath } from '../core/output-path.js';
 import { parseDuration, parseInteger, parseList } from '../core/parse.js';
 import { parseRoute } from './http-forward-sink.js';
 import type { ListenInput } from './run.js';
@@ -64,7 +65,7 @@ export function listenInputFromFlags(ctx: Context, flags: ListenFlags): Omit<Lis
     path: flags.path,
     secret: getSetting(ctx.config, 'webhookSecret'),
     provider,
-    recordDir: flags.record,
+    recordDir: flags.record === undefined ? undefined : checkOutputPath(flags.record, '--record', { kind: 'dir', cwd: ctx.rt.cwd }),
     forwardTo: flags.forwardTo === undefined ? undefined : parseUrl(flags.forwardTo, '--forward-to'),
     routes,
     forwardQueue: flags.forwardQueue,

@@ -1,6 +1,7 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createEnvelope, serializeFixture } from '../core/fixtures.js';
 import { GroupCommitWriter, removeAbandonedTemps } from '../core/group-commit.js';
+import { ensureDir } from '../core/output-path.js';
 import type { Headers } from '../adapters/webhooks/scheme.js';
 import type { ReceivedEvent } from './types.js';
 
@@ -44,7 +45,7 @@ export class Recorder {
   }
 
   static async open(dir: string, secret?: string): Promise<Recorder> {
-    await mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     await removeAbandonedTemps(dir);
     let last = 0;
     for (const name of await readdir(dir)) {

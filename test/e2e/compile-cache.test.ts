@@ -39,6 +39,12 @@ describe('the start-up code cache', () => {
     const unwritable = await verify({ SWITCHYARD_CACHE_DIR: join(locked, 'cache') });
     expect(unwritable.code).toBe(0);
     expect(unwritable.stderr).toBe('');
+    // Under /proc every mkdir fails with ENOENT, on which Node's recursive mkdir loops for ever (at exit, deaf to
+    // signals): the run must still end at once.
+    const proc = await verify({ SWITCHYARD_CACHE_DIR: '/proc/switchyard-cache' });
+    expect(proc.signal).toBeNull();
+    expect(proc.code).toBe(0);
+    expect(proc.stderr).toBe('');
     const off = join(root, 'off');
     const disabled = await verify({ SWITCHYARD_CACHE_DIR: off, SWITCHYARD_NO_COMPILE_CACHE: '1' });
     expect(disabled.code).toBe(0);

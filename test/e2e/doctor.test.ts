@@ -28,7 +28,13 @@ interface DoctorDoc {
   settings: { name: string; env: string; value: string | null; source: string | null }[];
   checks: { name: string; status: string; detail: string }[];
 }
-const env = () => ({ STRIPE_API_KEY: KEY, STRIPE_API_BASE: stripe.url, SWITCHYARD_WEBHOOK_SECRET: SECRET, SERVICEBUS_CONNECTION_STRING: emulator.connectionString });
+const env = () => ({
+  STRIPE_API_KEY: KEY,
+  STRIPE_API_BASE: stripe.url,
+  SWITCHYARD_WEBHOOK_SECRET: SECRET,
+  SERVICEBUS_CONNECTION_STRING: emulator.connectionString,
+  SERVICEBUS_MANAGEMENT_PORT: String(emulator.managementPort),
+});
 const status = (doc: DoctorDoc) => Object.fromEntries(doc.checks.map((c) => [c.name, c.status]));
 
 describe('switchyard doctor', () => {
@@ -62,6 +68,32 @@ describe('switchyard doctor', () => {
     expect(status(doc)).toMatchObject({ 'stripe api': 'fail', 'entity orders': 'ok', 'entity missing-queue': 'fail' });
     expect(doc.checks.find((c) => c.name === 'entity missing-queue')?.detail).toContain('does not exist');
     expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: 'check_failed', message: '2 doctor checks failed: stripe api, entity missing-queue' } });
+  });
+
+  it('checks entities through the management API without creating them, even on an emulator that creates on use', async () => {
+    const open = await startEmulator({ port: 0 });
+    try {
+      const sb = { SERVICEBUS_CONNECTION_STRING: open.connectionString, SERVICEBUS_MANAGEMENT_PORT: String(open.managementPort) };
+      const plain = await runCli(['doctor', '--json'], { env: sb });
+      expect(plain.code, plain.stderr).toBe(0);
+      expect((JSON.parse(plain.stdout) as DoctorDoc).checks.find((c) => c.name === 'entity switchyard-smoke')).toMatchObject({
+        status: 'warn',
+        detail: expect.stringContaining('the smoke queue does not exist yet'),
+      });
+      const named = await runCli(['doctor', '--json', '--entity', 'ghost', '--entity', 'events/subscriptions/x'], { env: sb });
+      expect(named.code).toBe(1);
+      expect(status(JSON.parse(named.stdout) as DoctorDoc)).toMatchObject({ 'entity ghost': 'fail', 'entity events/subscriptions/x': 'fail' });
+      expect(open.entityCounts('switchyard-smoke')).toBeUndefined();
+      expect(open.entityCounts('ghost')).toBeUndefined();
+      expect(open.entityCounts('events/subscriptions/x')).toBeUndefined();
+
+      const wrongPort = await runCli(['doctor', '--json', '--entity', 'ghost', '--management-port', '1'], { env: sb });
+      expect(wrongPort.code).toBe(1);
+      expect((JSON.parse(wrongPort.stdout) as DoctorDoc).checks.find((c) => c.name === 'entity ghost')?.detail).toContain('SERVICEBUS_MANAGEMENT_PORT');
+      expect(open.entityCounts('ghost')).toBeUndefined();
+    } finally {
+      await open.close();
+    }
   });
 
   it('does not send a live key to the API, and warns about a secret that does not fit its provider', async () => {

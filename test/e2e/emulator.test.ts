@@ -40,8 +40,11 @@ function spawnEmulator(args: string[]) {
 describe('switchyard emulator (black box)', () => {
   it('prints one JSON line, serves the real SDK, and exits 130 after SIGINT', async () => {
     const { child, firstLine, done } = spawnEmulator(['--port', '0', '--json']);
-    const info = JSON.parse(await firstLine) as { connectionString: string; host: string; port: number };
+    const info = JSON.parse(await firstLine) as { connectionString: string; host: string; port: number; managementPort: number };
     expect(info.host).toBe('127.0.0.1');
+    // With --port 0 the management API also takes a free port (5300 otherwise, as Microsoft's emulator).
+    expect(info.managementPort).toBeGreaterThan(0);
+    expect(info.managementPort).not.toBe(info.port);
     expect(info.connectionString).toBe(
       `Endpoint=sb://127.0.0.1:${info.port};SharedAccessKeyName=local;SharedAccessKey=local;UseDevelopmentEmulator=true`,
     );

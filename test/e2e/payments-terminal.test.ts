@@ -1,15 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, runCli } from '../support/run-cli.js';
+import { runCli } from '../support/run-cli.js';
+import { hasScript, onTerminal } from '../support/terminal.js';
 import { startStripeServer, type StripeServer } from '../support/stripe-server.js';
 
 const KEY = 'sk_test_51E2eTerminalKeyAbcdefghijklmnopqrstuv';
 const LIVE = 'sk_live_51E2eTerminalLiveAbcdefghijklmnopqrst';
-const hasScript = spawnSync('script', ['--version']).status === 0;
 
 let server: StripeServer;
 let dir: string;
@@ -23,37 +22,6 @@ afterAll(async () => {
 });
 beforeEach(() => server.reset());
 
-interface Run { code: number | null; output: string }
-
-/**
- * Runs the CLI on a pseudo-terminal (util-linux `script`), without CI, typing each answer once its prompt shows.
- */
-function onTerminal(args: string[], answers: [prompt: string, reply: string][], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { ...cleanEnv({ CI: undefined, TERM: 'xterm', ...env }) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const pending = [...answers];
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      output += d;
-      const next = pending[0];
-      if (next && output.includes(next[0])) {
-        pending.shift();
-        child.stdin.write(`${next[1]}\r`);
-      }
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
 describe.skipIf(!hasScript)('payments on a terminal', () => {
   it('asks for the missing amount and currency, then creates the payment', async () => {
     const r = await onTerminal(['payments', 'create'], [['Currency', 'jpy'], ['Amount in JPY', '1500']], {
@@ -65,12 +33,45 @@ describe.skipIf(!hasScript)('payments on a terminal', () => {
     expect(r.output).not.toContain(KEY);
   });
 
+  it('cancels quietly on Ctrl-C at a prompt: exit 130, "cancelled", nothing sent', async () => {
+    const r = await onTerminal(['payments', 'create'], [['Currency', { ctrlC: true }]], { STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url });
+    expect(r.code).toBe(130);
+    expect(r.output).toContain('cancelled: nothing was done');
+    expect(r.output).not.toMatch(/internal error|this is a bug|error:/i);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('asks for the currency first and says so, catches an amount typed there, and shows what the amount means', async () => {
+    const r = await onTerminal(
+      ['payments', 'create'],
+      // Two backspaces take the rejected "20" back, as a user would.
+      [['Currency first', '20'], ['that is an amount', '\u007f\u007fusd'], ['Amount in USD', '20']],
+      { STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url },
+    );
+    expect(r.output).toContain('the amount is asked next');
+    // The prompt itself says how a whole number is read, and the typed value is explained as it is typed.
+    expect(r.output).toContain('a whole number counts minor units: 20 = 0.20 USD');
+    expect(r.output).toContain('20  = 0.20 USD');
+    // Stripe's minimum refuses 0.20 USD; the error repeats what the value meant.
+    expect(r.code).toBe(2);
+    expect(r.output).toContain('--amount 20 = 0.20 USD (a whole number counts minor units: for 20 USD write 20.00)');
+  });
+
+  it('webhooks sign - stops at the first Ctrl-C while waiting for the body, and signs nothing', async () => {
+    const r = await onTerminal(['webhooks', 'sign', '-', '--secret', 'whsec_c2VjcmV0c2VjcmV0'], [['end it with Ctrl-D', { ctrlC: true }]]);
+    expect(r.code).toBe(130);
+    expect(r.output).toContain('interrupted while reading stdin: nothing was done');
+    expect(r.output).not.toContain('stripe-signature');
+  });
+
   it('asks before using a live key, and sends nothing when the answer is no', async () => {
     const r = await onTerminal(['payments', 'list', '--live'], [['Use the LIVE Stripe key', 'n']], {
       STRIPE_API_KEY: LIVE, STRIPE_API_BASE: server.url,
     });
-    expect(r.code).toBe(2);
-    expect(r.output).toContain('live mode was not confirmed; nothing was sent to Stripe');
+    // Declining is a cancellation (exit 130, as Ctrl-C at the same prompt), not a usage error.
+    expect(r.code).toBe(130);
+    expect(r.output).toContain('cancelled: nothing was sent to Stripe');
+    expect(r.output).not.toContain('error:');
     expect(server.requests).toHaveLength(0);
     expect(r.output).not.toContain(LIVE);
   });

@@ -27,10 +27,11 @@ describe('queue commands against a namespace that refuses the key (black-box)', 
   });
 
   it('doctor and smoke report the refused key as a failed check (exit 1), without the key', async () => {
-    const env = { SERVICEBUS_CONNECTION_STRING: withKey(WRONG) };
+    const env = { SERVICEBUS_CONNECTION_STRING: withKey(WRONG), SERVICEBUS_MANAGEMENT_PORT: String(em.managementPort) };
     const doctor = await runCli(['doctor', '--entity', 'orders'], { env });
     expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toMatch(/✘ entity orders +Service Bus refused the credentials/);
+    // doctor asks the management API (which never creates an entity), and the emulator checks its key there too.
+    expect(doctor.stdout).toMatch(/✘ entity orders +Service Bus's management API refused the credentials/);
     const smoke = await runCli(['smoke', '--json', '--queue', 'orders'], { env });
     expect(smoke.code).toBe(1);
     const report = JSON.parse(smoke.stdout) as { checks: { name: string; status: string; reason: string }[] };

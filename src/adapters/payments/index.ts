@@ -1,6 +1,6 @@
 import type { CircuitBreaker } from '../../core/circuit-breaker.js';
 import type { Clock } from '../../core/clock.js';
-import { getSetting, requireSetting, SETTINGS, type Config } from '../../core/config.js';
+import { getSetting, requireSetting, settingLabel, SETTINGS, type Config } from '../../core/config.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { maskSecret } from '../../core/mask.js';
 import { keyMode, type KeyMode, type PaymentsPort } from './payments.js';
@@ -40,6 +40,9 @@ export interface ResolvedPaymentsOptions extends Omit<PaymentsOptions, 'timeoutM
   retryBaseMs: number;
   retryMaxMs: number;
   maxRetryAfterMs: number;
+  /** Where the key and the base came from, as hints name them (--api-key or STRIPE_API_KEY …). */
+  keyLabel?: string;
+  apiBaseLabel?: string;
 }
 
 export const DEFAULT_STRIPE_API_BASE = 'https://api.stripe.com';
@@ -62,8 +65,7 @@ export function resolveStripeApiBase(config: Config): string {
   const value = getSetting(config, 'stripeApiBase') ?? DEFAULT_STRIPE_API_BASE;
   const url = new URL(value);
   if (url.pathname !== '/' || url.search || url.hash) {
-    const source = config.settings.stripeApiBase?.source ?? 'STRIPE_API_BASE';
-    throw new ConfigError(`invalid STRIPE_API_BASE "${value}" (from ${source}): it must not have a path`, {
+    throw new ConfigError(`invalid ${settingLabel(config, 'stripeApiBase')} "${value}": it must not have a path`, {
       hint: 'give only scheme, host and port, e.g. http://127.0.0.1:12111',
     });
   }
@@ -82,6 +84,8 @@ export async function createPaymentsPort(config: Config, options: PaymentsOption
     ...options,
     apiKey,
     apiBase,
+    keyLabel: settingLabel(config, 'stripeApiKey'),
+    apiBaseLabel: config.settings.stripeApiBase?.source === 'default' ? undefined : settingLabel(config, 'stripeApiBase'),
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 3,
     retryBaseMs: options.retryBaseMs ?? 500,

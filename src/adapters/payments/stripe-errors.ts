@@ -76,6 +76,10 @@ export interface MapContext {
   /** The write's idempotency key: retrying with it is safe, so the hint names it. */
   idempotencyKey?: string;
   interrupted?: boolean;
+  /** The flag or variable the key came from (--api-key, STRIPE_API_KEY …): hints name only that one. */
+  keyLabel?: string;
+  /** Likewise for the API base; undefined when it is the default. */
+  apiBaseLabel?: string;
 }
 
 /**
@@ -120,7 +124,7 @@ export function mapStripeError(error: unknown, ctx: MapContext): unknown {
     case 'StripeAuthenticationError':
       return new AuthError(`Stripe refused the API key (401): ${message}`, {
         ...details,
-        hint: 'check STRIPE_API_KEY or --api-key; test keys start with sk_test_ or rk_test_',
+        hint: `check ${ctx.keyLabel ?? 'STRIPE_API_KEY or --api-key'}; test keys start with sk_test_ or rk_test_`,
       });
     case 'StripePermissionError':
       return new AuthError(`the API key may not ${ctx.action} (403): ${message}`, {
@@ -135,7 +139,7 @@ export function mapStripeError(error: unknown, ctx: MapContext): unknown {
     case 'StripeConnectionError':
       return new UnavailableError(`could not reach Stripe at ${ctx.apiBase}${after}: ${message}`, {
         ...details,
-        hint: `check the network, STRIPE_API_BASE or --timeout; ${retryHint}`,
+        hint: `check the network${ctx.apiBaseLabel ? `, ${ctx.apiBaseLabel}` : ''} or --timeout; ${retryHint}`,
       });
     case 'StripeAPIError': {
       const status = error.statusCode ? ` (${error.statusCode})` : '';

@@ -177,6 +177,8 @@ export class StripePayments implements PaymentsPort {
       throw mapStripeError(error, {
         action,
         apiBase: o.apiBase,
+        keyLabel: o.keyLabel,
+        apiBaseLabel: o.apiBaseLabel,
         secrets: [o.apiKey],
         attempts,
         idempotencyKey: idempotencyKey ?? undefined,

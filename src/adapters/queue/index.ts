@@ -1,8 +1,10 @@
 import { getSetting, type Config } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
+import type { QueueAdminOptions, QueueAdminPort } from './admin.js';
 import type { QueueConnection, QueuePort, QueuePortOptions } from './queue.js';
 
 export * from './queue.js';
+export * from './admin.js';
 export { parseEntity, parseTarget, entityPath, entityFileStem } from './entity.js';
 
 /**
@@ -35,4 +37,20 @@ export async function createQueuePort(config: Config | QueueConnection, options:
   const connection = 'settings' in config ? resolveQueueConnection(config) : config;
   const { createServiceBusQueuePort } = await import('./service-bus-queue.js');
   return createServiceBusQueuePort(connection, connectionHost(connection), options);
+}
+
+/**
+ * The management side (listing entities, checking that one exists) over Service Bus's HTTP management API. For a
+ * `UseDevelopmentEmulator=true` connection string it goes over plain HTTP to the emulator's management port
+ * (SERVICEBUS_MANAGEMENT_PORT, default 5300); anywhere else over HTTPS to the namespace.
+ */
+export async function createQueueAdmin(config: Config | QueueConnection, options: QueueAdminOptions = {}): Promise<QueueAdminPort> {
+  const connection = 'settings' in config ? resolveQueueConnection(config) : config;
+  const port = 'settings' in config ? getSetting(config, 'serviceBusManagementPort') : undefined;
+  const { createServiceBusAdmin } = await import('./service-bus-admin.js');
+  const credential = async () => (await import('./service-bus-credential.js')).createDefaultCredential();
+  return createServiceBusAdmin(connection, connectionHost(connection), credential, {
+    ...options,
+    managementPort: options.managementPort ?? (port === undefined ? undefined : Number(port)),
+  });
 }

@@ -82,7 +82,7 @@ export function parseMessageLine(text: string, lineNumber: number, file: string)
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
     const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && !(String(issue.path[0]) in raw);
     throw new UsageError(`${file} line ${lineNumber}: ${where}${missing ? 'is required' : describeIssue(issue)}`, {
-      hint: 'fix that line (see "Service Bus messages on disk" in the README); nothing was sent',
+      hint: 'fix that line (see "Messages on disk" in the README); nothing was sent',
     });
   }
   return parsed.data;

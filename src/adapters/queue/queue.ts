@@ -132,6 +132,13 @@ export class SessionsRequiredError extends UsageError {
   override name = 'SessionsRequiredError';
 }
 
+/** A receive-and-delete receiver: every message it hands over is already gone from the entity (purge). */
+export interface DeletingReceiver {
+  /** Receives and so deletes up to `max` messages; how many, 0 when none arrived within maxWaitMs. */
+  deleteBatch(max: number, options: ReceiveOptions): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** A sender on one queue or topic, batching by the link's maximum message size. */
 export interface QueueSender {
   /**
@@ -158,6 +165,8 @@ export interface QueuePort {
    * session is free. A named session held by another receiver is an UnavailableError.
    */
   acceptSession(entity: EntityRef, sessionId?: string): Promise<SessionReceiver | undefined>;
+  /** Opens a receive-and-delete receiver: what it receives is deleted, no copy kept (purge). */
+  openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver>;
   /** Opens a sender on a queue or topic (connects and attaches, so a missing entity fails here). */
   openSender(target: string): Promise<QueueSender>;
   /** One-call convenience: open a sender, send everything in batches, close it. Returns how many were sent. */

@@ -100,6 +100,14 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
       cause: error,
     });
   }
+  // Peeking or receiving from a topic is a usage mistake, not an outage: only its subscriptions hold messages.
+  if (scope.operation !== 'send' && /\btopic\b/i.test(message) && /InvalidOperation|not.allowed|subscription/i.test(message)) {
+    const topic = (scope.entity ?? '').split('/')[0] || '<topic>';
+    return new UsageError(`"${topic}" is a topic, and ${scope.operation} reads a queue or a subscription`, {
+      hint: `name one of its subscriptions: ${topic}/subscriptions/<name>`,
+      cause: error,
+    });
+  }
   if (/SessionId was not set|requires sessions|sessionful|session-enabled/i.test(message)) {
     if (scope.operation === 'send') {
       return new SessionsRequiredError(`${where} requires sessions: every message needs a sessionId`, {

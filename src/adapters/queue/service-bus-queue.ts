@@ -18,6 +18,7 @@ import { encodeValue, idText } from './message-codec.js';
 import { recordAmqpTypes } from './amqp-types.js';
 import { toQueueMessage, toSdkMessage } from './service-bus-convert.js';
 import type {
+  DeletingReceiver,
   EntityRef,
   LockedMessage,
   LockedReceiver,
@@ -97,8 +98,8 @@ class ServiceBusQueuePort implements QueuePort {
     return { namespace: this.namespace, entity: path, operation };
   }
 
-  private createReceiver(entity: EntityRef): ServiceBusReceiver {
-    const options = { ...RECEIVER_OPTIONS, subQueueType: entity.dlq ? ('deadLetter' as const) : undefined };
+  private createReceiver(entity: EntityRef, mode: 'peekLock' | 'receiveAndDelete' = 'peekLock'): ServiceBusReceiver {
+    const options = { ...RECEIVER_OPTIONS, receiveMode: mode, subQueueType: entity.dlq ? ('deadLetter' as const) : undefined };
     return entity.subscription
       ? this.client.createReceiver(entity.name, entity.subscription, options)
       : this.client.createReceiver(entity.name, options);
@@ -156,6 +157,24 @@ class ServiceBusQueuePort implements QueuePort {
       throw mapServiceBusError(error, scope);
     }
     return new SdkSessionReceiver(receiver, this.scope('receive', `${path} (session "${receiver.sessionId}")`));
+  }
+
+  async openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver> {
+    const receiver = this.createReceiver(entity, 'receiveAndDelete');
+    const scope = this.scope('purge', entityPath(entity));
+    return {
+      deleteBatch: async (max, options) => {
+        try {
+          const batch = await withCallSignal(options.signal, (abortSignal) =>
+            receiver.receiveMessages(max, { maxWaitTimeInMs: options.maxWaitMs, abortSignal }),
+          );
+          return batch.length;
+        } catch (error) {
+          throw mapServiceBusError(error, scope);
+        }
+      },
+      close: () => receiver.close().catch(() => {}),
+    };
   }
 
   async openSender(target: string): Promise<QueueSender> {

@@ -32,6 +32,7 @@ export type FailureCode =
   | 'timestamp_outside_tolerance'
   | 'signature_mismatch'
   | 'secret_prefix'
+  | 'secret_invalid'
   | 'body_reserialised'
   | 'line_endings'
   | 'other_provider'

@@ -1,14 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { UsageError } from '../../core/errors.js';
 import { hmacSha256, mismatchReason, safeEqual } from './hmac.js';
 import type { Headers, SignatureScheme, VerifyOutcome } from './scheme.js';
 import { parseUnixSeconds, timestampProblem } from './tolerance.js';
 
 const PREFIX = 'whsec_';
 
-/** The HMAC key: the base64-decoded part after `whsec_` (a secret without the prefix is decoded whole). */
-export function standardKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+/** Standard base64, padding optional; Node's decoder would skip a stray character instead of refusing it. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+
+/**
+ * The HMAC key: the base64-decoded part after `whsec_` (a secret without the prefix is decoded whole), or
+ * undefined when that part is not strictly base64 (a typo must not quietly make another key).
+ */
+export function standardKey(secret: string): Buffer | undefined {
+  const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
+  return encoded !== '' && BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : undefined;
 }
+
+const NOT_BASE64 = 'the secret is not base64 after whsec_, as Standard Webhooks requires';
 
 /** The webhook-* headers, or the svix-* ones that Svix sent before the standard had its own names. */
 function pick(headers: Headers): { brand: 'webhook' | 'svix'; id?: string; timestamp?: string; signature?: string } {
@@ -21,8 +31,8 @@ function pick(headers: Headers): { brand: 'webhook' | 'svix'; id?: string; times
   };
 }
 
-function expected(secret: string, id: string, timestamp: string, body: Buffer): string {
-  return hmacSha256(standardKey(secret), `${id}.${timestamp}.`, body).toString('base64');
+function expected(key: Buffer, id: string, timestamp: string, body: Buffer): string {
+  return hmacSha256(key, `${id}.${timestamp}.`, body).toString('base64');
 }
 
 /**
@@ -35,12 +45,14 @@ export const standardScheme: SignatureScheme = {
   matches: (headers) => headers['webhook-signature'] !== undefined || headers['svix-signature'] !== undefined,
 
   sign({ body, secret, timestampSec, id }) {
+    const key = standardKey(secret);
+    if (!key) throw new UsageError(NOT_BASE64, { hint: 'use the secret exactly as the provider shows it (whsec_ then base64)' });
     const msgId = id ?? `msg_${randomBytes(20).toString('base64url')}`;
     const t = String(Math.floor(timestampSec));
     return {
       'webhook-id': msgId,
       'webhook-timestamp': t,
-      'webhook-signature': `v1,${expected(secret, msgId, t, body)}`,
+      'webhook-signature': `v1,${expected(key, msgId, t, body)}`,
     };
   },
 
@@ -60,7 +72,9 @@ export const standardScheme: SignatureScheme = {
     if (signatures.length === 0) {
       return { valid: false, code: 'malformed_header', reason: `${h.brand}-signature carries no v1, signature`, timestampSec };
     }
-    const want = expected(secret, h.id ?? '', (h.timestamp ?? '').trim(), body);
+    const key = standardKey(secret);
+    if (!key) return { valid: false, code: 'secret_invalid', reason: NOT_BASE64, timestampSec };
+    const want = expected(key, h.id ?? '', (h.timestamp ?? '').trim(), body);
     const matched = signatures.map((sig) => safeEqual(want, sig)).includes(true);
     if (!matched) {
       return { valid: false, code: 'signature_mismatch', reason: mismatchReason(signatures.length, 'v1,'), timestampSec };

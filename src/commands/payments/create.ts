@@ -7,7 +7,7 @@ import {
 } from '../../adapters/payments/index.js';
 import { createContext, type Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { parseAmount, parseCurrency } from '../../core/money.js';
+import { explainAmount, formatAmount, parseAmount, parseCurrency } from '../../core/money.js';
 import { collect, parsePair } from '../../core/parse.js';
 import type { Runtime } from '../../core/runtime.js';
 import { renderIntent } from './render.js';
@@ -28,19 +28,46 @@ export interface CreateFlags extends SessionFlags {
 }
 
 /** The amount and currency from the flags, asked for on a terminal when missing, else a usage error naming them. */
-async function amountAndCurrency(ctx: Context, flags: CreateFlags): Promise<{ amount: number; currency: string }> {
+async function amountAndCurrency(ctx: Context, flags: CreateFlags): Promise<{ amount: number; currency: string; meaning: string }> {
   const missing = [flags.amount === undefined && '--amount', flags.currency === undefined && '--currency'].filter(Boolean);
   if (missing.length > 0 && !ctx.prompt.interactive) {
     throw new UsageError(`missing ${missing.join(' and ')}`, {
       hint: 'e.g. --amount 20.00 --currency usd (there is no terminal to ask on)',
     });
   }
-  const currencyText = flags.currency ?? (await ctx.prompt.text('--currency', 'Currency (ISO code, e.g. usd)', validateWith((v) => parseCurrency(v))));
+  // The currency is asked first because it decides what the amount means; the prompt says so, and a number typed
+  // here is caught as the amount it is.
+  const currencyText =
+    flags.currency ??
+    (await ctx.prompt.text('--currency', 'Currency first (usd, eur, jpy…; the amount is asked next)', {
+      validate: (v) =>
+        /^\s*[\d.,_]+\s*$/.test(v)
+          ? 'that is an amount: type the currency first (usd, eur, jpy…); the amount is asked next'
+          : validateWith((value) => parseCurrency(value))(v),
+    }));
   const currency = parseCurrency(currencyText);
+  const code = currency.toUpperCase();
+  const example = `20 = ${formatAmount(20, currency)}`;
   const amountText =
     flags.amount ??
-    (await ctx.prompt.text('--amount', `Amount in ${currency.toUpperCase()} (20.00, or minor units such as 2000)`, validateWith((v) => parseAmount(v, currency))));
-  return { amount: parseAmount(amountText, currency), currency };
+    (await ctx.prompt.text('--amount', `Amount in ${code}, e.g. 20.00 (a whole number counts minor units: ${example})`, {
+      validate: validateWith((v) => parseAmount(v, currency)),
+      explain: (v) => {
+        try {
+          return `= ${formatAmount(parseAmount(v, currency), currency)}`;
+        } catch {
+          return '';
+        }
+      },
+    }));
+  const amount = parseAmount(amountText, currency);
+  return { amount, currency, meaning: explainAmount(amountText, amount, currency) };
+}
+
+/** Stripe refused the amount (below its minimum, say): the error repeats what the value was taken to mean. */
+function amountRejected(error: unknown, meaning: string): UsageError | undefined {
+  if (!(error instanceof UsageError) || (error.cause as { param?: string } | undefined)?.param !== 'amount') return undefined;
+  return new UsageError(`${error.message}; --amount ${meaning}`, { cause: error.cause, requestId: error.requestId });
 }
 
 function validateWith(parse: (value: string) => unknown): (value: string) => true | string {
@@ -85,10 +112,13 @@ function parseInput(flags: CreateFlags): Omit<CreatePaymentInput, 'amount' | 'cu
 export async function runCreate(ctx: Context, flags: CreateFlags, options: PaymentsOptions = {}): Promise<PaymentIntentResult> {
   const input = parseInput(flags);
   const session = await preparePayments(ctx, flags, options);
-  const { amount, currency } = await amountAndCurrency(ctx, flags);
+  const { amount, currency, meaning } = await amountAndCurrency(ctx, flags);
   const port = await session.connect();
+  ctx.out.info(`amount: ${meaning}`);
   ctx.out.info(`idempotency key: ${input.idempotencyKey}`);
-  const result = await port.create({ ...input, amount, currency });
+  const result = await port.create({ ...input, amount, currency }).catch((error: unknown) => {
+    throw amountRejected(error, meaning) ?? error;
+  });
   if (result.replayed) {
     ctx.out.info('Stripe replayed its answer to an earlier request with this idempotency key; no new PaymentIntent was created');
   }
@@ -99,7 +129,7 @@ export function createCommand(rt: Runtime): Command {
   return withSessionOptions(
     new Command('create')
       .description('create a PaymentIntent (test mode unless --live)')
-      .option('--amount <amount>', 'minor units (2000 = 20.00 USD), or a decimal such as 20.00')
+      .option('--amount <amount>', 'a decimal such as 20.00, or a whole number of minor units (20 = 0.20 USD, 2000 = 20.00 USD)')
       .option('--currency <iso>', 'three-letter currency code, e.g. usd, eur, jpy')
       .option('--customer <id>', 'customer id (cus_…)')
       .option('--payment-method <pm>', 'payment method id, e.g. pm_card_visa in test mode')

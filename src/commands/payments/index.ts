@@ -6,6 +6,7 @@ import { confirmCommand } from './confirm.js';
 import { createCommand } from './create.js';
 import { getCommand } from './get.js';
 import { listCommand } from './list.js';
+import { serveCommand } from './serve.js';
 
 /** `switchyard payments …`: Stripe PaymentIntents, test mode by default. No verb loads the SDK until it calls the API. */
 export function paymentsCommand(rt: Runtime): Command {
@@ -16,5 +17,6 @@ export function paymentsCommand(rt: Runtime): Command {
     .addCommand(listCommand(rt))
     .addCommand(confirmCommand(rt))
     .addCommand(captureCommand(rt))
-    .addCommand(cancelCommand(rt));
+    .addCommand(cancelCommand(rt))
+    .addCommand(serveCommand(rt));
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   createPaymentsPort,
+  resolveStripeApiBase,
   resolveStripeKey,
   type PaymentsOptions,
   type PaymentsPort,
@@ -58,13 +59,14 @@ export interface PaymentsSession {
 export async function preparePayments(ctx: Context, flags: SessionFlags, options: PaymentsOptions = {}): Promise<PaymentsSession> {
   const live = flags.live === true;
   const { apiKey, mode } = resolveStripeKey(ctx.config, live);
+  // Checked now rather than at connect(), so a bad base is the only line printed.
+  resolveStripeApiBase(ctx.config);
   const timeoutMs = parseDuration(flags.timeout ?? '30s', '--timeout');
   if (timeoutMs <= 0) throw new UsageError('--timeout must be greater than zero');
   const retryBaseMs = retryBaseFromEnv(ctx.rt.env);
   if (mode === 'live') {
     ctx.out.warn(`LIVE MODE: using ${maskSecret(apiKey)}; real money moves`);
-    const ok = await ctx.prompt.confirm(`Use the LIVE Stripe key ${maskSecret(apiKey)}? Real money will move.`, flags.yes, 'using a live Stripe key');
-    if (!ok) throw new UsageError('live mode was not confirmed; nothing was sent to Stripe');
+    await ctx.prompt.confirm(`Use the LIVE Stripe key ${maskSecret(apiKey)}? Real money will move.`, flags.yes, 'using a live Stripe key', 'nothing was sent to Stripe');
   } else {
     ctx.out.info(`test mode (${maskSecret(apiKey)})${live ? '; --live has no effect with a test key' : ''}`);
   }

@@ -10,6 +10,7 @@ import {
   type QueuePort,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
+import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { LockKeeper } from './lock-keeper.js';
 import { sessionIdleMs, visitEntity } from './session-visit.js';
@@ -55,16 +56,13 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   const path = entityPath(input.entity);
   if (!input.port) resolveQueueConnection(ctx.config);
   if (input.dryRun) return dryRun(ctx, input);
-  const file = resolveOut(ctx, input);
-  const confirmed = await ctx.prompt.confirm(
+  const file = checkOutputPath(resolveOut(ctx, input), '--out', { kind: 'file', mustNotExist: true, cwd: ctx.rt.cwd });
+  await ctx.prompt.confirm(
     `Drain ${input.max ? `up to ${plural(input.max, 'message')}` : 'every message'} from ${path} into ${file}? They are removed from the queue once written.`,
     input.yes,
     'queue drain',
+    'nothing was drained',
   );
-  if (!confirmed) {
-    ctx.out.info('cancelled: nothing was drained');
-    return { drained: 0, file: null, notCompleted: 0, dryRun: false, sessions: 0 };
-  }
   let handle: FileHandle;
   try {
     handle = await open(file, 'wx');
@@ -159,11 +157,23 @@ async function drainLoop(
   }
 }
 
-/** Writes to stdout and waits when the pipe is full, so a slow reader never makes drain hold messages in memory. */
+/**
+ * Writes to stdout and waits when the pipe is full, so a slow reader never makes drain hold messages in memory; a
+ * reader that went away (`| head`) or an interrupt ends the wait, since no 'drain' will ever come.
+ */
 function writeStdout(ctx: Context, text: string): Promise<void> {
+  const stdout = ctx.rt.stdout;
   return new Promise((resolve) => {
-    if (ctx.rt.stdout.write(text)) resolve();
-    else ctx.rt.stdout.once('drain', () => resolve());
+    if (stdout.write(text) || ctx.signal.aborted || stdout.destroyed) return resolve();
+    const done = () => {
+      stdout.off('drain', done);
+      stdout.off('close', done);
+      ctx.signal.removeEventListener('abort', done);
+      resolve();
+    };
+    stdout.once('drain', done);
+    stdout.once('close', done);
+    ctx.signal.addEventListener('abort', done, { once: true });
   });
 }
 

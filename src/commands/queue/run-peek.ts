@@ -19,13 +19,19 @@ export async function runPeek(ctx: Context, input: PeekInput): Promise<{ peeked:
   const path = entityPath(input.entity);
   const rows: string[][] = [];
   const sessions: string[] = [];
+  let piped: boolean | undefined;
   let peeked = 0;
   try {
     const pages = port.peek(input.entity, { count: input.count ?? 20, fromSequence: input.fromSequence, signal: ctx.signal });
     for await (const page of pages) {
       peeked += page.length;
       if (ctx.out.json) for (const m of page) ctx.out.jsonLine(m);
-      else
+      else if (!ctx.out.stdoutIsTTY) {
+        // Piped, each page is written as it arrives (no column widths to agree on), so `| head` ends the run early;
+        // whether there is a SESSION column is settled by the first page, so every line has the same columns.
+        piped ??= page.some((m) => m.sessionId !== null);
+        renderTable(ctx, page.map(peekRow), input.entity.dlq, piped ? page.map((m) => m.sessionId ?? '') : undefined);
+      } else
         for (const m of page) {
           rows.push(peekRow(m));
           sessions.push(m.sessionId ?? '');
@@ -38,7 +44,7 @@ export async function runPeek(ctx: Context, input: PeekInput): Promise<{ peeked:
     ctx.out.info(`${path} is empty: no messages to peek${input.fromSequence ? ` from sequence number ${input.fromSequence}` : ''}`);
     return { peeked };
   }
-  if (!ctx.out.json) renderTable(ctx, rows, input.entity.dlq, sessions.some((s) => s !== '') ? sessions : undefined);
+  if (!ctx.out.json && ctx.out.stdoutIsTTY) renderTable(ctx, rows, input.entity.dlq, sessions.some((s) => s !== '') ? sessions : undefined);
   return { peeked };
 }
 
@@ -56,7 +62,7 @@ function peekRow(m: QueueMessage): string[] {
   ];
 }
 
-/** Fits the body preview into what the terminal has left after the other columns. */
+/** Fits the body preview into what the terminal has left after the other columns; piped, nothing is cut. */
 function renderTable(ctx: Context, rows: string[][], dlq: boolean, sessions?: string[]): void {
   const keep = dlq ? HEADERS.length : HEADERS.length - 1;
   const cut = rows.map((r) => r.slice(0, keep));
@@ -71,7 +77,7 @@ function renderTable(ctx: Context, rows: string[][], dlq: boolean, sessions?: st
   const widths = headers.map((h, i) => (i === bodyAt ? 0 : Math.max(h.length, ...cut.map((r) => (r[i] ?? '').length))));
   const others = widths.reduce((a, b) => a + b, 0) + 2 * (headers.length - 1);
   const bodyWidth = Math.max(16, ctx.out.columns - others);
-  for (const r of cut) r[bodyAt] = fit(r[bodyAt] ?? '', bodyWidth);
+  if (ctx.out.stdoutIsTTY) for (const r of cut) r[bodyAt] = fit(r[bodyAt] ?? '', bodyWidth);
   ctx.out.table(headers, cut);
   if (ctx.out.stdoutIsTTY) ctx.out.info(plural(rows.length, 'message'));
 }

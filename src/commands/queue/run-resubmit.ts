@@ -15,9 +15,10 @@ import {
   type QueueSender,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
+import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { LockKeeper } from './lock-keeper.js';
-import { matcher, type Filters } from './resubmit-filter.js';
+import { matcher, propertyText, type Filters } from './resubmit-filter.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
 import { plural, portFor, settleLimit } from './shared.js';
 
@@ -80,15 +81,13 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     );
   }
   if (input.dryRun) return dryRun(ctx, input, source, target, match);
-  const confirmed = await ctx.prompt.confirm(
+  if (input.journal) checkOutputPath(input.journal, '--journal', { kind: 'file', cwd: ctx.rt.cwd });
+  await ctx.prompt.confirm(
     `Resubmit ${input.max ? `up to ${plural(input.max, 'dead letter')}` : 'the matching dead letters'} of ${entityPath(input.entity)} to ${target}?`,
     input.yes,
     'queue resubmit',
+    'nothing was resubmitted',
   );
-  if (!confirmed) {
-    ctx.out.info('cancelled: nothing was resubmitted');
-    return { resubmitted: 0, skipped: 0, target, dryRun: false };
-  }
   const journal = input.journal ? await openJournal(ctx, input.journal) : undefined;
   const state: RunState = { resubmitted: 0, skipped: 0, duplicates: 0, sessionless: 0 };
   let failure: unknown;
@@ -127,7 +126,9 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     if (owned) await port?.close();
   }
   const interrupted = ctx.signal.aborted || (isSwitchyardError(failure) && failure.exitCode === 130);
-  summarize(ctx, entityPath(source), target, state, failure !== undefined && !interrupted);
+  // A usage mistake found before any dead letter was touched (a topic named as the source) is the error line only.
+  const untouched = state.resubmitted === 0 && state.skipped === 0 && isSwitchyardError(failure) && failure.exitCode === 2;
+  if (!untouched) summarize(ctx, entityPath(source), target, state, failure !== undefined && !interrupted);
   if (interrupted) throw new InterruptedError(`interrupted: resubmitted ${plural(state.resubmitted, 'dead letter')} before stopping`);
   if (failure) throw failure;
   const result = { resubmitted: state.resubmitted, skipped: state.skipped, target, dryRun: false };
@@ -275,7 +276,8 @@ export function copyOf(message: QueueMessage, newMessageId = false, sessionId?: 
   const copy = toOutgoing(message);
   if (copy.sessionId === undefined && sessionId !== undefined) copy.sessionId = sessionId;
   const previous = message.applicationProperties[RESUBMIT_COUNT];
-  const count = typeof previous === 'number' ? previous : Number(previous) || 0;
+  // A count another client wrote with its own integer type is on disk as {"$int": n}: count on from n.
+  const count = previous === undefined ? 0 : Number(propertyText(previous)) || 0;
   copy.applicationProperties = { ...(copy.applicationProperties ?? {}), [RESUBMIT_COUNT]: count + 1 };
   if (newMessageId) {
     copy.applicationProperties[ORIGINAL_MESSAGE_ID] = idText(message.messageId);

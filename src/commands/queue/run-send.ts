@@ -9,6 +9,7 @@ import { parseMessageLine } from '../../adapters/queue/message-schema.js';
 import { resolveQueueConnection, type OutgoingMessage, type PropertyValue, type QueuePort } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { UsageError, isSwitchyardError } from '../../core/errors.js';
+import { readStdin } from '../../core/stdin.js';
 import { plural, portFor } from './shared.js';
 
 export interface SendInput {
@@ -141,9 +142,10 @@ function bodySource(input: SendInput): MessageSource {
 
 async function fileSource(ctx: Context, file: string): Promise<MessageSource> {
   if (file === '-') {
-    // stdin can be read only once: keep its lines for the second pass.
-    const lines: string[] = [];
-    for await (const line of readLines(ctx.rt.stdin)) lines.push(line);
+    // stdin can be read only once: keep its lines for the second pass. Read whole, so that an interrupt before the end sends nothing rather than the first half.
+    if (ctx.rt.stdin.isTTY) ctx.out.info('reading NDJSON messages from stdin (end with Ctrl-D)');
+    const lines = (await readStdin(ctx.rt)).toString('utf8').split(/\r\n|\n|\r/);
+    if (lines.at(-1) === '') lines.pop();
     return linesSource('stdin', async function* () {
       yield* lines;
     });

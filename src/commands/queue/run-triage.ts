@@ -130,7 +130,8 @@ function render(ctx: Context, report: TriageReport, max: number): void {
   const withSessions = report.groups.some((g) => g.sessions !== undefined);
   const width = (i: number) => Math.max(fixed[i]!.length, ...rows.map((r) => r[i]!.length));
   const room = ctx.out.columns - [0, 1, 3, 4, 5].reduce((a, i) => a + Math.min(width(i), i === 5 ? 40 : 60), 0) - 10;
-  for (const r of rows) {
+  // Cut to the terminal only: piped to cut or awk, every field arrives whole.
+  for (const r of ctx.out.stdoutIsTTY ? rows : []) {
     r[1] = fit(r[1]!, 60);
     r[2] = fit(r[2]!, Math.max(20, room));
     r[5] = fit(r[5]!, 40);

@@ -9,7 +9,7 @@ timestamp; --keep-signature sends the recorded signature headers unchanged.
 
 Examples:
   switchyard webhooks replay ./recordings --to http://localhost:3000/webhooks --secret whsec_…
-  switchyard webhooks replay fixtures/events/stripe --to http://localhost:3000/webhooks --events 'invoice.*' --json
+  switchyard webhooks replay fixtures/events/stripe --to http://localhost:3000/webhooks --events 'payment_intent.*' --json
 
 Exit codes: 0 every fixture got a 2xx (or none matched), 1 at least one did not, 2 bad flag or invalid fixture,
 4 the target never answered, 130 interrupted.`;

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import {
   SIGNATURE_HEADERS,
   PROVIDERS,
@@ -12,6 +11,7 @@ import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { createEnvelope, envelopeBody, parseFixture, readFixtureFile, type FixtureEnvelope, type ParsedFixture } from '../../core/fixtures.js';
 import { parseInteger } from '../../core/parse.js';
+import { readStdin } from '../../core/stdin.js';
 
 export interface SignInput {
   /** A path, or '-' for stdin. */
@@ -32,12 +32,6 @@ export interface SignResult {
 }
 
 const SECRET_HINT = 'pass --secret or set SWITCHYARD_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRET)';
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
 
 function contentType(body: Buffer, json: boolean): string {
   if (json) return 'application/json';
@@ -63,7 +57,7 @@ export async function runSign(ctx: Context, input: SignInput): Promise<SignResul
   const timestampSec =
     input.timestamp !== undefined ? parseInteger(input.timestamp, '--timestamp') : (input.nowSec ?? Math.floor(Date.now() / 1000));
   if (input.file === '-' && ctx.rt.stdin.isTTY) ctx.out.info('reading the body from stdin (end it with Ctrl-D)');
-  const parsed = input.file === '-' ? parseFixture(await readAll(ctx.rt.stdin), 'stdin') : readFixtureFile(input.file);
+  const parsed = input.file === '-' ? parseFixture(await readStdin(ctx.rt), 'stdin') : readFixtureFile(input.file);
   const provider = chooseProvider(ctx, input.provider, parsed);
   if (input.id !== undefined && provider !== 'standard') ctx.out.warn(`--id is used only by the standard provider; ignored for ${provider}`);
   if (input.id !== undefined && input.id.trim() === '') throw new UsageError('--id must not be empty');

@@ -43,6 +43,8 @@ export interface StripeServerOptions {
   keys?: string[];
   /** Keys that may read but not write (403 on POST), like a read-only restricted key. */
   readOnlyKeys?: string[];
+  /** Loopback port to listen on; default 0 (any free port). */
+  port?: number;
 }
 
 /** A Stripe-compatible PaymentIntents API on 127.0.0.1, for tests, benchmarks and demos. */
@@ -230,7 +232,7 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;

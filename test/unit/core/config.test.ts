@@ -71,7 +71,9 @@ describe('getSetting', () => {
   });
 
   it('rejects an empty or blank secret', () => {
-    expect(() => getSetting(loadConfig({}, { webhookSecret: '  ' }), 'webhookSecret')).toThrow(/flag --secret/);
+    // Named by the flag it came from, never by a variable the user did not set.
+    expect(() => getSetting(loadConfig({}, { webhookSecret: '  ' }), 'webhookSecret')).toThrow(/^invalid --secret .*must not be empty/);
+    expect(() => getSetting(loadConfig({}, { webhookSecret: '  ' }), 'webhookSecret')).not.toThrow(/SWITCHYARD_WEBHOOK_SECRET/);
   });
 });
 

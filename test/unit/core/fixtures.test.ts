@@ -52,7 +52,13 @@ describe('parseFixture', () => {
   it('takes a file that is not JSON as a raw body', () => {
     const raw = Buffer.from('token=x&text=%C3%BC\r\n');
     expect(parseFixture(raw, 'f')).toEqual({ kind: 'body', body: raw, json: false });
-    expect(parseFixture('{broken', 'f')).toMatchObject({ kind: 'body', json: false });
+    expect(parseFixture('hello {world}', 'f')).toMatchObject({ kind: 'body', json: false });
+  });
+
+  it('refuses text that opens like JSON but does not parse (a truncated file), and an envelope without a body', () => {
+    expect(() => parseFixture('{"id": "evt_1", "type": "char', 'broken.json')).toThrow(/^broken\.json: invalid fixture: not valid JSON/);
+    expect(() => parseFixture('[1, 2', 'f')).toThrow(UsageError);
+    expect(() => parseFixture('{"provider":"stripe","headers":{}}', 'f')).toThrow('the envelope has no "body"');
   });
 
   it('names the file and the missing part of an incomplete envelope', () => {

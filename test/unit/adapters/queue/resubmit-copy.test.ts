@@ -27,6 +27,9 @@ describe('copyOf', () => {
   it('counts on from an earlier resubmission', () => {
     const copy = copyOf(deadLetter({ applicationProperties: { [RESUBMIT_COUNT]: 2 } }));
     expect(copy.applicationProperties?.[RESUBMIT_COUNT]).toBe(3);
+    // Written by a .NET or Java client as an AMQP int, drained as a typed value.
+    const typed = copyOf(deadLetter({ applicationProperties: { [RESUBMIT_COUNT]: { $int: 4 } } }));
+    expect(typed.applicationProperties?.[RESUBMIT_COUNT]).toBe(5);
   });
 });
 
@@ -56,5 +59,7 @@ describe('matcher', () => {
     expect(propertyText(null)).toBe('null');
     expect(propertyText(1.5)).toBe('1.5');
     expect(propertyText({ $binary: 'AQI=' })).toBe('AQI=');
+    expect(propertyText({ $int: 5 })).toBe('5');
+    expect(propertyText({ $uuid: '0f8fad5b-d9cb-469f-a165-70867728950e' })).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
   });
 });

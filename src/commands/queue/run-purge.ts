@@ -1,0 +1,132 @@
+import { entityPath, resolveQueueConnection, type EntityRef, type QueueMessage, type QueuePort } from '../../adapters/queue/index.js';
+import type { Context } from '../../core/context.js';
+import { InterruptedError, isSwitchyardError } from '../../core/errors.js';
+import { HOLD_LIMIT, purgeAll, purgeMatching } from './purge-loop.js';
+import { matcher, type Filters } from './resubmit-filter.js';
+import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
+import { plural, portFor, rate } from './shared.js';
+
+export interface PurgeInput extends Filters {
+  entity: EntityRef;
+  /** Only messages enqueued longer ago than this. */
+  olderThanMs?: number;
+  /** Delete at most this many. */
+  max?: number;
+  idleTimeoutMs?: number;
+  dryRun?: boolean;
+  yes?: boolean;
+  batchSize?: number;
+  port?: QueuePort;
+  /** For --older-than (tests). */
+  now?: () => number;
+}
+
+/** The --json document of DESIGN.md. */
+export interface PurgeResult {
+  purged: number;
+  skipped: number;
+  dryRun: boolean;
+}
+
+const NO_COPY = 'no copy is kept (run `switchyard queue drain` first to archive them)';
+
+/**
+ * `queue purge`: deletes messages and keeps no copy. Without filters, receive-and-delete in batches; with filters,
+ * peek-lock: what matches is completed, the rest abandoned untouched. Never runs without --yes or a confirmation.
+ */
+export async function runPurge(ctx: Context, input: PurgeInput): Promise<PurgeResult> {
+  const path = entityPath(input.entity);
+  const match = predicate(input);
+  if (!input.port) resolveQueueConnection(ctx.config);
+  if (input.dryRun) return dryRun(ctx, input, match);
+  const what = `${input.max ? `up to ${plural(input.max, 'message')}` : match ? 'the matching messages' : 'every message'} of ${path}`;
+  if (!(await ctx.prompt.confirm(`Purge ${what}? They are deleted and ${NO_COPY}.`, input.yes, 'queue purge'))) {
+    ctx.out.info('cancelled: nothing was purged');
+    return finish(ctx, { purged: 0, skipped: 0, dryRun: false });
+  }
+  const started = Date.now();
+  const spinner = ctx.out.spinner(`purging ${path}`);
+  let sofar = 0;
+  const progress = (n: number) => {
+    sofar = n;
+    spinner.text(`purged ${plural(n, 'message')} (${rate(n, Date.now() - started)})`);
+  };
+  const loop = { max: input.max, idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, batchSize: input.batchSize, signal: ctx.signal, onProgress: progress };
+  let result = { purged: 0, skipped: 0, stoppedAtHoldLimit: false };
+  let failure: unknown;
+  let port: QueuePort | undefined;
+  let owned = false;
+  try {
+    ({ port, owned } = await portFor(ctx, input.port));
+    if (match) {
+      const receiver = await port.openReceiver(input.entity);
+      result = await closing(receiver, () => purgeMatching(receiver, match, loop));
+    } else {
+      // Two links, so that one's round trip hides the other's (a remote namespace is latency-bound).
+      const receivers = [await port.openDeletingReceiver(input.entity), await port.openDeletingReceiver(input.entity)];
+      result.purged = await closing(receivers, () => purgeAll(receivers, loop));
+    }
+  } catch (error) {
+    failure = error;
+    // What the batches before the failure deleted is gone: count it.
+    result.purged = Math.max(result.purged, sofar);
+  } finally {
+    spinner.stop();
+    if (owned) await port?.close();
+  }
+  const elapsed = Date.now() - started;
+  const kept = result.skipped ? `; ${plural(result.skipped, 'message')} did not match and stay in ${path}` : '';
+  if (result.purged || !failure) ctx.out.info(`purged ${plural(result.purged, 'message')} from ${path} in ${(elapsed / 1000).toFixed(1)}s (${rate(result.purged, elapsed)})${kept}`);
+  if (result.stoppedAtHoldLimit) ctx.out.warn(`stopped scanning after ${plural(HOLD_LIMIT, 'non-matching message')}; run again with narrower filters`);
+  const interrupted = ctx.signal.aborted || (isSwitchyardError(failure) && failure.exitCode === 130);
+  if (interrupted) throw new InterruptedError(`interrupted: purged ${plural(result.purged, 'message')} before stopping`);
+  if (failure) throw failure;
+  return finish(ctx, { purged: result.purged, skipped: result.skipped, dryRun: false });
+}
+
+async function closing<T>(receivers: { close(): Promise<void> } | { close(): Promise<void> }[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    await Promise.all((Array.isArray(receivers) ? receivers : [receivers]).map((r) => r.close()));
+  }
+}
+
+function finish(ctx: Context, result: PurgeResult): PurgeResult {
+  if (ctx.out.json) ctx.out.jsonLine(result);
+  return result;
+}
+
+/** The filters as one predicate (resubmit's --reason/--where, plus --older-than); undefined when there are none. */
+function predicate(input: PurgeInput): ((m: QueueMessage) => boolean) | undefined {
+  const filtered = input.reason !== undefined || (input.where?.length ?? 0) > 0 || input.olderThanMs !== undefined;
+  if (!filtered) return undefined;
+  const base = matcher(input);
+  if (input.olderThanMs === undefined) return base;
+  const cutoff = (input.now ?? Date.now)() - input.olderThanMs;
+  return (m) => base(m) && m.enqueuedTimeUtc !== null && Date.parse(m.enqueuedTimeUtc) < cutoff;
+}
+
+/** --dry-run: peeks and counts what would go, changes nothing. */
+async function dryRun(ctx: Context, input: PurgeInput, match: ((m: QueueMessage) => boolean) | undefined): Promise<PurgeResult> {
+  const path = entityPath(input.entity);
+  const max = input.max ?? Number.POSITIVE_INFINITY;
+  let would = 0;
+  let skipped = 0;
+  let seen = 0;
+  const { port, owned } = await portFor(ctx, input.port);
+  try {
+    for await (const page of port.peek(input.entity, { count: HOLD_LIMIT, signal: ctx.signal })) {
+      for (const m of page) {
+        seen += 1;
+        if ((!match || match(m)) && would < max) would += 1;
+        else skipped += 1;
+      }
+    }
+  } finally {
+    if (owned) await port.close();
+  }
+  const more = seen >= HOLD_LIMIT ? ` (stopped counting at ${plural(HOLD_LIMIT, 'message')})` : '';
+  ctx.out.info(`dry run: would purge ${plural(would, 'message')} from ${path}; ${skipped} would stay${more}; nothing was changed`);
+  return finish(ctx, { purged: would, skipped, dryRun: true });
+}

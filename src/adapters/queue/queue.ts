@@ -167,6 +167,8 @@ export interface QueuePort {
   acceptSession(entity: EntityRef, sessionId?: string): Promise<SessionReceiver | undefined>;
   /** Opens a receive-and-delete receiver: what it receives is deleted, no copy kept (purge). */
   openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver>;
+  /** acceptSession in receive-and-delete mode (purge of a session-enabled entity). */
+  acceptDeletingSession(entity: EntityRef, sessionId?: string): Promise<(DeletingReceiver & { readonly sessionId: string }) | undefined>;
   /** Opens a sender on a queue or topic (connects and attaches, so a missing entity fails here). */
   openSender(target: string): Promise<QueueSender>;
   /** One-call convenience: open a sender, send everything in batches, close it. Returns how many were sent. */

@@ -137,9 +137,22 @@ class ServiceBusQueuePort implements QueuePort {
   }
 
   async acceptSession(entity: EntityRef, sessionId?: string): Promise<SessionReceiver | undefined> {
+    const receiver = await this.acceptSdkSession(entity, sessionId, 'peekLock');
+    if (!receiver) return undefined;
+    return new SdkSessionReceiver(receiver, this.scope('receive', `${entityPath(entity)} (session "${receiver.sessionId}")`));
+  }
+
+  async acceptDeletingSession(entity: EntityRef, sessionId?: string): Promise<(DeletingReceiver & { readonly sessionId: string }) | undefined> {
+    const receiver = await this.acceptSdkSession(entity, sessionId, 'receiveAndDelete');
+    if (!receiver) return undefined;
+    return { ...this.deleting(receiver, entity), sessionId: receiver.sessionId };
+  }
+
+  /** The next session with messages (undefined when none is free), or the one named. */
+  private async acceptSdkSession(entity: EntityRef, sessionId: string | undefined, mode: 'peekLock' | 'receiveAndDelete'): Promise<ServiceBusSessionReceiver | undefined> {
     const path = entityPath(entity);
     const scope = this.scope(sessionId === undefined ? 'accept a session' : `accept session "${sessionId}"`, path);
-    const options = RECEIVER_OPTIONS;
+    const options = { ...RECEIVER_OPTIONS, receiveMode: mode };
     let receiver: ServiceBusSessionReceiver;
     try {
       if (sessionId === undefined) {
@@ -156,11 +169,14 @@ class ServiceBusQueuePort implements QueuePort {
       if (sessionId === undefined && isServiceBusError(error) && error.code === 'ServiceTimeout') return undefined;
       throw mapServiceBusError(error, scope);
     }
-    return new SdkSessionReceiver(receiver, this.scope('receive', `${path} (session "${receiver.sessionId}")`));
+    return receiver;
   }
 
   async openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver> {
-    const receiver = this.createReceiver(entity, 'receiveAndDelete');
+    return this.deleting(this.createReceiver(entity, 'receiveAndDelete'), entity);
+  }
+
+  private deleting(receiver: ServiceBusReceiver, entity: EntityRef): DeletingReceiver {
     const scope = this.scope('purge', entityPath(entity));
     return {
       deleteBatch: async (max, options) => {

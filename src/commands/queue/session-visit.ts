@@ -1,5 +1,5 @@
 import { SessionsRequiredError, type EntityRef, type LockedReceiver, type QueuePort } from '../../adapters/queue/index.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError, isSwitchyardError } from '../../core/errors.js';
 
 export interface VisitOptions {
   /** Only this session (the entity must require sessions). */
@@ -8,6 +8,13 @@ export interface VisitOptions {
   more: () => boolean;
   /** Told each session as it is accepted (progress, logs). */
   onSession?: (sessionId: string) => void;
+  /**
+   * Visit these sessions by name instead of asking for the next available one: for a tour that leaves messages
+   * behind (a filtered purge), whose sessions would otherwise come straight back. A session another receiver
+   * holds is skipped and reported to onBusy.
+   */
+  sessionIds?: () => Promise<string[]>;
+  onBusy?: (sessionId: string) => void;
 }
 
 /**
@@ -56,6 +63,7 @@ export async function visitWith<R extends { close(): Promise<void> }>(
       await receiver.close();
     }
   }
+  if (options.session === undefined && options.sessionIds) return visitByName(openers, await options.sessionIds(), options, work);
   let visited = 0;
   const cameBackEmpty = new Set<string>();
   while (options.more()) {
@@ -75,6 +83,35 @@ export async function visitWith<R extends { close(): Promise<void> }>(
     if (took === 0) {
       if (cameBackEmpty.has(id) || cameBackEmpty.size >= 3) break;
       cameBackEmpty.add(id);
+    }
+  }
+  return visited;
+}
+
+async function visitByName<R extends { close(): Promise<void> }>(
+  openers: Openers<R>,
+  ids: string[],
+  options: VisitOptions,
+  work: (receiver: R, sessionId: string | undefined) => Promise<number>,
+): Promise<number> {
+  let visited = 0;
+  for (const id of ids) {
+    if (!options.more()) break;
+    let receiver: R | undefined;
+    try {
+      receiver = await openers.session(id);
+    } catch (error) {
+      if (!isSwitchyardError(error) || !/locked by another receiver/.test(error.message)) throw error;
+      options.onBusy?.(id);
+      continue;
+    }
+    if (!receiver) continue;
+    visited += 1;
+    options.onSession?.(id);
+    try {
+      await work(receiver, id);
+    } finally {
+      await receiver.close();
     }
   }
   return visited;

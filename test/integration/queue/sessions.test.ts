@@ -6,6 +6,7 @@ import { createQueuePort } from '../../../src/adapters/queue/index.js';
 import { LockKeeper } from '../../../src/commands/queue/lock-keeper.js';
 import { runDrain } from '../../../src/commands/queue/run-drain.js';
 import { runPeek } from '../../../src/commands/queue/run-peek.js';
+import { runPurge } from '../../../src/commands/queue/run-purge.js';
 import { runResubmit } from '../../../src/commands/queue/run-resubmit.js';
 import { runSessions } from '../../../src/commands/queue/run-sessions.js';
 import { runTriage } from '../../../src/commands/queue/run-triage.js';
@@ -13,7 +14,7 @@ import { UsageError } from '../../../src/core/errors.js';
 import { startEmulator } from '../../../src/emulator/index.js';
 import { QueueWorld, lines, peekAll, send } from './support.js';
 
-const SESSION_QUEUES = ['drain-all', 'drain-one', 'resubmit-to', 'listing', 'triage-src', 'plain-src'];
+const SESSION_QUEUES = ['drain-all', 'drain-one', 'resubmit-to', 'listing', 'triage-src', 'plain-src', 'purge-all', 'purge-some'];
 const world = new QueueWorld();
 beforeAll(() =>
   world.start({
@@ -173,6 +174,22 @@ describe('queue commands on session-enabled entities', () => {
     const result = await runDrain(ctx, { entity: { name: 'expiring', dlq: false }, out: 'none.ndjson', yes: true, idleTimeoutMs: 300 });
     expect(result).toMatchObject({ drained: 0, file: null });
     expect(rt.stderr.text).toMatch(/expiring is empty/);
+  });
+
+  it('purge visits every session: all of them without filters, by name with filters (the rest stays), one with --session', async () => {
+    await send(world.client(), 'purge-all', interleaved(['p1', 'p2', 'p3'], 30));
+    const all = await runPurge(world.context().ctx, { entity: { name: 'purge-all', dlq: false }, yes: true, idleTimeoutMs: 300 });
+    expect(all).toEqual({ purged: 90, skipped: 0, dryRun: false });
+    expect(world.emulator.entityCounts('purge-all')?.total).toBe(0);
+
+    const some = interleaved(['a', 'b', 'c'], 4).map((m, i) => ({ ...m, applicationProperties: { kind: i % 2 ? 'keep' : 'drop' } }));
+    await send(world.client(), 'purge-some', some);
+    const one = await runPurge(world.context().ctx, { entity: { name: 'purge-some', dlq: false }, session: 'b', yes: true, idleTimeoutMs: 300 });
+    expect(one.purged).toBe(4);
+    const filtered = await runPurge(world.context().ctx, { entity: { name: 'purge-some', dlq: false }, where: [['kind', 'drop']], yes: true, idleTimeoutMs: 300 });
+    expect(filtered).toMatchObject({ purged: 4, skipped: 4 });
+    const left = await peekAll(world.client(), 'purge-some');
+    expect(left.map((m) => `${m.sessionId}:${String(m.applicationProperties?.kind)}`).sort()).toEqual(['a:keep', 'a:keep', 'c:keep', 'c:keep']);
   });
 
   it('drains a session-enabled subscription session by session', async () => {

@@ -14,7 +14,9 @@ export const SettingsSchema = z.object({
     .check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_test_… or rk_test_…)')),
   stripeApiBase: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' }),
   webhookSecret: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
-  webhookProvider: z.enum(['auto', 'stripe', 'github', 'standard', 'shopify', 'slack']),
+  // 'auto', a built-in provider or a custom scheme's name: which names exist is checked by the webhooks commands.
+  webhookProvider: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]*$/i, 'must be auto or a provider name such as stripe or twilio')),
+  webhookPublicKey: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
   webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   serviceBusConnectionString: z
     .string()
@@ -43,6 +45,7 @@ export const SETTINGS: Record<SettingName, SettingSpec> = {
   webhookSecret: { env: ['SWITCHYARD_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET'], flag: '--secret', secret: true },
   webhookProvider: { env: ['SWITCHYARD_WEBHOOK_PROVIDER'], flag: '--provider', secret: false, default: 'auto' },
   webhookUrl: { env: ['SWITCHYARD_WEBHOOK_URL'], flag: '--webhook-url', secret: false },
+  webhookPublicKey: { env: ['SWITCHYARD_WEBHOOK_PUBLIC_KEY'], flag: '--public-key', secret: false },
   serviceBusConnectionString: {
     env: ['SERVICEBUS_CONNECTION_STRING'],
     flag: '--connection-string',
@@ -57,7 +60,11 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** The config file's shape: settings at the top, and named profiles that override them. */
 export const ConfigFileSchema = z.catchall(
-  z.object({ profiles: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))) }),
+  z.object({
+    profiles: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+    /** Named custom webhook signature schemes (`--provider name`), validated by the webhooks commands. */
+    schemes: z.optional(z.record(z.string(), z.unknown())),
+  }),
   z.unknown(),
 );
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
@@ -80,6 +87,8 @@ export interface Config {
   readonly settings: Partial<Record<SettingName, LoadedSetting>>;
   readonly profile?: string;
   readonly filePath?: string;
+  /** The config file's `schemes` (a profile's own added over them), not yet validated. */
+  readonly schemes?: Record<string, unknown>;
 }
 
 /**
@@ -99,7 +108,7 @@ export function loadConfig(
   }
   const apply = (values: Record<string, unknown>, label: string) => {
     for (const [key, value] of Object.entries(values)) {
-      if (key === 'profiles') continue;
+      if (key === 'profiles' || key === 'schemes') continue;
       if (!(key in SETTINGS)) {
         throw new ConfigError(`unknown setting "${key}" in ${label}`, {
           hint: `known settings: ${SETTING_NAMES.join(', ')}`,
@@ -133,7 +142,9 @@ export function loadConfig(
     const flag = flags[name];
     if (flag !== undefined) settings[name] = { value: flag, source: `flag ${SETTINGS[name].flag}` };
   }
-  return { settings, profile: source.profile, filePath: source.filePath };
+  const profileSchemes = source.profile ? source.file?.profiles?.[source.profile]?.schemes : undefined;
+  const schemes = { ...(source.file?.schemes ?? {}), ...(profileSchemes && typeof profileSchemes === 'object' ? (profileSchemes as Record<string, unknown>) : {}) };
+  return { settings, profile: source.profile, filePath: source.filePath, ...(Object.keys(schemes).length ? { schemes } : {}) };
 }
 
 /** The validated value of a setting, or undefined when it is not set anywhere. */

@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 // zod/mini, as in config.ts: the classic API costs tens of milliseconds at start-up, which `webhooks verify` cannot afford.
 import * as z from 'zod/mini';
-import type { Provider } from '../adapters/webhooks/scheme.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './errors.js';
 
-const PROVIDER_NAMES = ['stripe', 'github', 'standard', 'shopify', 'slack'] as const satisfies readonly Provider[];
 
 /**
  * A recorded webhook: method, path, lower-case headers and the exact raw body. `body` is UTF-8 text; a body that is
@@ -14,10 +12,13 @@ const PROVIDER_NAMES = ['stripe', 'github', 'standard', 'shopify', 'slack'] as c
  */
 const text = (what = 'a string') => z.string({ error: `must be ${what}` });
 export const FixtureEnvelope = z.object({
-  provider: z.optional(z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` })),
+  // A built-in provider or a custom scheme's name; which names exist is checked where the scheme is used.
+  provider: z.optional(text('a scheme name').check(z.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a scheme name such as stripe or twilio (lower case)'))),
   method: z._default(text().check(z.minLength(1, 'must not be empty')), 'POST'),
   path: z._default(text(), '/'),
   receivedAt: z.optional(text('an ISO 8601 time string')),
+  /** The URL the provider called, kept for schemes that sign it (twilio, square, hubspot). */
+  url: z.optional(text('the URL the provider called')),
   headers: z.record(z.string(), text('a string (one header value)'), { error: 'must be an object of strings' }),
   body: text('the raw body as a string'),
   bodyEncoding: z.optional(z.enum(['utf8', 'base64'], { error: 'must be "utf8" or "base64"' })),
@@ -27,7 +28,7 @@ export type FixtureEnvelope = z.infer<typeof FixtureEnvelope>;
 /** A fixture file: a signed envelope, or a bare body (`json` tells whether it parsed as JSON). */
 export type ParsedFixture = { kind: 'envelope'; envelope: FixtureEnvelope } | { kind: 'body'; body: Buffer; json: boolean };
 
-const ENVELOPE_KEYS = ['provider', 'method', 'path', 'receivedAt', 'headers', 'body', 'bodyEncoding'];
+const ENVELOPE_KEYS = ['provider', 'method', 'path', 'receivedAt', 'headers', 'body', 'bodyEncoding', 'url'];
 
 /**
  * Reads a fixture file's text: a JSON object with at least two envelope keys (provider, method, path, receivedAt,

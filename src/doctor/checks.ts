@@ -9,6 +9,7 @@ import {
   type QueueAdminPort,
   type QueueConnection,
 } from '../adapters/queue/index.js';
+import { PROVIDERS } from '../adapters/webhooks/scheme.js';
 import { getSetting } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { AuthError, ConfigError, SwitchyardError, UsageError } from '../core/errors.js';
@@ -74,10 +75,12 @@ export function webhookSecretCheck(ctx: Context): DoctorCheck {
   if (provider === 'standard' && !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
     return { name: 'webhook secret', status: 'fail', detail: `the part after whsec_ is not base64, as Standard Webhooks requires (${from})` };
   }
-  if (['github', 'shopify', 'slack'].includes(provider) && prefixed) {
+  // Custom schemes are left out: one may well decode a whsec_ secret.
+  const plain = (PROVIDERS as readonly string[]).includes(provider) && provider !== 'stripe' && provider !== 'standard';
+  if (plain && prefixed) {
     return { name: 'webhook secret', status: 'warn', detail: `starts with whsec_, which ${provider} secrets do not (${from})` };
   }
-  const fits = prefixed ? 'Stripe and Standard Webhooks' : 'GitHub, Shopify and Slack';
+  const fits = prefixed ? 'Stripe and Standard Webhooks' : 'the providers other than Stripe and Standard Webhooks';
   return { name: 'webhook secret', status: 'ok', detail: `${prefixed ? 'whsec_' : 'no whsec_'} prefix: fits ${fits} (${from})` };
 }
 

@@ -66,7 +66,7 @@ export async function runTrigger(ctx: Context, type: string | undefined, flags: 
 
   const { out } = ctx;
   if (out.json) {
-    const { responseBody, ...rest } = outcome;
+    const { responseBody, responseHeaders: _headers, ...rest } = outcome;
     out.jsonLine({ type, id: event.id, signed: Boolean(secret), ...rest, ...(out.verbose ? { responseBody: responseBody ?? null } : {}) });
   } else {
     const c = out.color;

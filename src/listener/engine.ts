@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
-import { detectProvider, eventInfo, verifyWebhook } from '../adapters/webhooks/index.js';
+import { BUILTIN_CATALOG, challengeAnswer, detectProvider, eventInfo, publicUrlFor, verifyWebhook } from '../adapters/webhooks/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { readBody, TOO_LARGE } from './body.js';
 import { ALLOW_POST, answer, CLOSE, flatHeaders, normalisePath, RETRY_SOON, SHUTTING_DOWN, underPath } from './http-answer.js';
@@ -136,31 +136,47 @@ export class ListenerEngine extends EventEmitter<ListenerEvents> {
   private accept(event: ListenerEvent, res: ServerResponse, done: Done): void {
     const { headers, body } = event;
     const configured = this.options.provider ?? 'auto';
-    event.provider = configured === 'auto' ? (detectProvider(headers) ?? null) : configured;
+    const { catalog, publicUrl } = this.options;
+    event.provider = configured === 'auto' ? (detectProvider(headers, body, catalog) ?? null) : configured;
     event.reason = 'not checked: the listener has no secret';
-    if (this.options.secret) {
+    if (publicUrl) event.url = publicUrlFor(publicUrl, event.path);
+    if (this.options.secret || this.options.publicKey) {
       const result = verifyWebhook({
         // Detected above already; 'auto' is left only to word the failure when no provider was found.
         provider: event.provider ?? 'auto',
         body,
         headers,
-        secret: this.options.secret,
+        secret: this.options.secret ?? '',
         nowSec: Math.floor(this.clock.now() / 1000),
         toleranceSec: this.options.toleranceSec,
+        url: event.url ?? undefined,
+        method: event.method,
+        publicKey: this.options.publicKey,
+        catalog,
       });
       event.provider = result.provider ?? event.provider;
       if (!result.valid) {
         const why = result.reason ?? 'signature did not verify';
+        const status = (event.provider ? (catalog ?? BUILTIN_CATALOG).get(event.provider)?.rejectStatus : undefined) ?? 400;
         setInfo(event);
         this.stats.rejected += 1;
-        answer(res, 400, `signature verification failed: ${why}\n`);
-        event.status = 400;
+        answer(res, status, `signature verification failed: ${why}\n`);
+        event.status = status;
         event.reason = why;
         this.finish(event, []);
         return done();
       }
       event.verified = true;
       event.reason = null;
+      const reply = challengeAnswer(event.provider, body, this.options.secret);
+      if (reply) {
+        // Zoom's URL validation and Discord's PING want this answer from the endpoint itself, not the app's.
+        this.stats.accepted += 1;
+        setInfo(event);
+        answer(res, 200, reply, undefined, true);
+        this.finish(event, []);
+        return done();
+      }
     }
     setInfo(event);
     const key = event.id ? `${event.provider ?? 'unknown'}:${event.id}` : null;

@@ -18,6 +18,7 @@ export class ListenerEvent implements ReceivedEvent {
   duplicate = false;
   skipped = false;
   recorded: string | null = null;
+  url: string | null = null;
   private iso: string | null = null;
 
   constructor(

@@ -64,6 +64,7 @@ export class Recorder {
         ...(event.provider ? { provider: event.provider } : {}),
         method: event.method,
         path: event.path,
+        ...(event.url ? { url: event.url } : {}),
         receivedAt: event.receivedAt,
         headers: recordableHeaders(event.headers, this.secret),
       },

@@ -43,5 +43,5 @@ export function forwardLine(event: ReceivedEvent, outcome: DeliveryOutcome, c: S
 /** The --json record; the target's response body only with --verbose (it can be large). */
 export function jsonRecord(record: ListenerEventRecord, verbose: boolean): ListenerEventRecord {
   if (verbose) return record;
-  return { ...record, forwards: record.forwards.map(({ responseBody: _body, ...rest }) => rest) };
+  return { ...record, forwards: record.forwards.map(({ responseBody: _body, responseHeaders: _headers, ...rest }) => rest) };
 }

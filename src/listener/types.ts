@@ -1,4 +1,6 @@
 import type { DeliveryOutcome } from '../adapters/http/deliver.js';
+import type { KeyObject } from 'node:crypto';
+import type { SchemeCatalog } from '../adapters/webhooks/catalog.js';
 import type { Headers, Provider } from '../adapters/webhooks/scheme.js';
 import type { Clock } from '../core/clock.js';
 
@@ -26,6 +28,8 @@ export interface ReceivedEvent {
   skipped: boolean;
   /** The fixture file written for it, or null. */
   recorded: string | null;
+  /** The URL the provider called, when --public-url says it (recorded for URL-signing schemes). */
+  url?: string | null;
 }
 
 /** Where accepted events go: HTTP targets, a queue, the demo's in-memory sink. */
@@ -55,6 +59,12 @@ export interface ListenerOptions {
   secret?: string;
   /** Default `auto`: the scheme is picked from the headers. */
   provider?: Provider | 'auto';
+  /** Verifies discord and sendgrid webhooks (the listener verifies when it has a secret or this). */
+  publicKey?: KeyObject;
+  /** The URL the provider calls, when a tunnel or proxy is in front (URL-signing schemes need it). */
+  publicUrl?: string;
+  /** Custom schemes (--scheme, the config file's) besides the built-in ones. */
+  catalog?: SchemeCatalog;
   toleranceSec?: number;
   /** Default 1 MiB; larger bodies get 413. */
   maxBodyBytes?: number;

@@ -67,7 +67,8 @@ export async function replayFixtures(
   let next = 0;
 
   // One options object, its time updated per fixture: this runs for every fixture replayed.
-  const prepareOptions: PrepareOptions = { ...options.prepare, nowSec: 0 };
+  // The URL is what twilio, square and hubspot sign.
+  const prepareOptions: PrepareOptions = { url: options.to, ...options.prepare, nowSec: 0 };
   const prepare = (loaded: LoadedFixture) => {
     prepareOptions.nowSec = Math.floor(clock.now() / 1000);
     return prepareRequest(loaded.fixture, prepareOptions);
@@ -93,7 +94,7 @@ export async function replayFixtures(
     }
     const outcome = await deliver(
       http,
-      { url: options.to, method: 'POST', headers: request.headers, body: request.body, timeoutMs: options.timeoutMs },
+      { url: request.url ?? options.to, method: 'POST', headers: request.headers, body: request.body, timeoutMs: options.timeoutMs },
       deliverOptions,
     );
     return result(loaded, prepared, options.to, outcome);

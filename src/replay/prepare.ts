@@ -1,6 +1,7 @@
 import { forwardableHeaders } from '../adapters/http/headers.js';
-import { detectProvider, eventInfo, signWebhook, SIGNATURE_HEADERS } from '../adapters/webhooks/index.js';
-import { PROVIDERS, type Headers, type Provider } from '../adapters/webhooks/scheme.js';
+import type { KeyObject } from 'node:crypto';
+import { BUILTIN_CATALOG, detectProvider, eventInfo, signRequest, type SchemeCatalog } from '../adapters/webhooks/index.js';
+import type { Headers, Provider } from '../adapters/webhooks/scheme.js';
 import { envelopeBody, type ParsedFixture } from '../core/fixtures.js';
 
 export interface PrepareOptions {
@@ -13,6 +14,12 @@ export interface PrepareOptions {
   headers: Record<string, string>;
   nowSec: number;
   userAgent?: string;
+  /** Where the request goes: the URL that twilio, square and hubspot sign. */
+  url?: string;
+  /** Signs discord and sendgrid fixtures. */
+  privateKey?: KeyObject;
+  /** Custom schemes besides the built-in ones. */
+  catalog?: SchemeCatalog;
 }
 
 /** What is sent for one fixture. */
@@ -26,18 +33,28 @@ export interface PreparedRequest {
   resigned: boolean;
   /** The fixture carries no signature and none was added. */
   unsigned: boolean;
+  /** Set when signing changed where the request goes (twilio's bodySHA256 for a JSON body). */
+  url?: string;
 }
 
-const ALL_SIGNATURE_HEADERS = new Set(PROVIDERS.flatMap((p) => SIGNATURE_HEADERS[p]));
+const builtinHeaders = BUILTIN_CATALOG.allSignatureHeaders();
+const headerSets = new WeakMap<SchemeCatalog, Set<string>>();
 
-function withoutSignatures(headers: Headers): Headers {
+function signatureHeaders(catalog: SchemeCatalog | undefined): Set<string> {
+  if (!catalog || catalog === BUILTIN_CATALOG) return builtinHeaders;
+  let set = headerSets.get(catalog);
+  if (!set) headerSets.set(catalog, (set = catalog.allSignatureHeaders()));
+  return set;
+}
+
+function withoutSignatures(headers: Headers, names: Set<string>): Headers {
   const out: Headers = {};
-  for (const name in headers) if (!ALL_SIGNATURE_HEADERS.has(name)) out[name] = headers[name]!;
+  for (const name in headers) if (!names.has(name)) out[name] = headers[name]!;
   return out;
 }
 
-function hasSignature(headers: Headers): boolean {
-  for (const name in headers) if (ALL_SIGNATURE_HEADERS.has(name) && name !== 'webhook-id' && name !== 'svix-id') return true;
+function hasSignature(headers: Headers, names: Set<string>): boolean {
+  for (const name in headers) if (names.has(name) && name !== 'webhook-id' && name !== 'svix-id') return true;
   return false;
 }
 
@@ -54,7 +71,7 @@ export function prepareRequest(fixture: ParsedFixture, options: PrepareOptions):
     const { envelope } = fixture;
     body = envelopeBody(envelope);
     headers = forwardableHeaders(envelope.headers);
-    provider = envelope.provider ?? options.provider ?? detectProvider(envelope.headers) ?? null;
+    provider = envelope.provider ?? options.provider ?? detectProvider(envelope.headers, body, options.catalog) ?? null;
   } else {
     body = fixture.body;
     headers = {
@@ -64,18 +81,27 @@ export function prepareRequest(fixture: ParsedFixture, options: PrepareOptions):
     provider = options.provider ?? 'stripe';
   }
   let resigned = false;
-  if (options.secret && !options.keepSignature) {
-    const signAs = provider ?? 'stripe';
+  let url: string | undefined;
+  const names = signatureHeaders(options.catalog);
+  const signAs = provider ?? 'stripe';
+  const keyed = (options.catalog ?? BUILTIN_CATALOG).get(signAs)?.key === 'public-key' ? options.privateKey : options.secret;
+  if (keyed && !options.keepSignature) {
     const id = headers['webhook-id'] ?? headers['svix-id'];
-    const signature = signWebhook({ provider: signAs, body, secret: options.secret, timestampSec: options.nowSec, id });
+    const method = fixture.kind === 'envelope' ? fixture.envelope.method : 'POST';
+    const signed = signRequest({
+      provider: signAs, body, secret: options.secret, timestampSec: options.nowSec, id, url: options.url, method, headers,
+      privateKey: options.privateKey, catalog: options.catalog,
+    });
     // `headers` is always a fresh object here, so it can be changed in place (this runs for every replayed fixture).
-    if (hasSignature(headers) || id !== undefined) headers = withoutSignatures(headers);
-    Object.assign(headers, signature);
+    if (hasSignature(headers, names) || id !== undefined) headers = withoutSignatures(headers, names);
+    Object.assign(headers, signed.headers);
+    if (signed.body) body = signed.body;
+    url = signed.url;
     provider = signAs;
     resigned = true;
   }
   Object.assign(headers, options.headers);
   const info = eventInfo(provider, headers, body);
-  const unsigned = !resigned && !hasSignature(headers);
-  return { headers, body, provider, type: info.type ?? null, id: info.id ?? null, resigned, unsigned };
+  const unsigned = !resigned && !hasSignature(headers, names) && provider !== 'mailgun';
+  return { headers, body, provider, type: info.type ?? null, id: info.id ?? null, resigned, unsigned, ...(url ? { url } : {}) };
 }

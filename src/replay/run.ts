@@ -8,6 +8,7 @@ import { parseDuration, parseInteger, parseList } from '../core/parse.js';
 import { parseUrl } from '../listener/flags.js';
 import { replayFixtures, type ReplayResult, type ReplaySummary } from './engine.js';
 import { loadFixtures } from './load.js';
+import { privateKeyOption, providerWithScheme, schemeCatalog } from '../adapters/webhooks/options.js';
 
 /** The raw options commander hands to `webhooks replay`. */
 export interface ReplayFlags {
@@ -21,6 +22,8 @@ export interface ReplayFlags {
   timeout: string;
   events?: string;
   header: string[];
+  privateKey?: string;
+  scheme?: string;
 }
 
 /** `--rate 50` or `--rate 50/s`: fixtures started per second. */
@@ -56,15 +59,22 @@ export async function runReplay(ctx: Context, paths: string[], flags: ReplayFlag
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const headers = parseHeaderFlags(flags.header);
   const events = flags.events === undefined ? undefined : parseList(flags.events);
-  const configured = flags.provider ?? getSetting(ctx.config, 'webhookProvider');
-  const provider = configured && configured !== 'auto' ? (parseProvider(configured, false) as Provider) : undefined;
+  const catalog = schemeCatalog(ctx, flags.scheme);
+  const configured = providerWithScheme(flags.provider, catalog, flags.scheme) ?? getSetting(ctx.config, 'webhookProvider');
+  const provider = configured && configured !== 'auto' ? (parseProvider(configured, false, catalog) as Provider) : undefined;
   const secret = getSetting(ctx.config, 'webhookSecret');
+  const privateKey = privateKeyOption(flags.privateKey);
   const fixtures = await loadFixtures(paths);
+  for (const { file, fixture } of fixtures) if (fixture.kind === 'envelope' && fixture.envelope.provider) catalog.require(fixture.envelope.provider, `provider in ${file}`);
   if (fixtures.length === 0) {
     out.info(`no fixture files in ${paths.join(', ')}`);
     return;
   }
-  if (!secret) {
+  const keyed = fixtures.filter(({ fixture }) => fixture.kind === 'envelope' && catalog.get(fixture.envelope.provider ?? '')?.key === 'public-key');
+  if (keyed.length > 0 && !privateKey && !flags.keepSignature) {
+    out.warn(`${keyed.length} fixture(s) of discord or sendgrid are sent with their recorded signature: re-signing them needs --private-key`);
+  }
+  if (!secret && !privateKey) {
     out.warn('no --secret: recorded signatures are sent as they are (Stripe, Standard Webhooks and Slack refuse them after 5 minutes) and bare bodies go unsigned');
   } else if (flags.keepSignature) {
     out.info('--keep-signature: sending the recorded signature headers unchanged');
@@ -74,12 +84,12 @@ export async function runReplay(ctx: Context, paths: string[], flags: ReplayFlag
     fixtures,
     {
       to, concurrency, ratePerSec, retries, timeoutMs, events, signal: ctx.signal,
-      prepare: { secret, provider, keepSignature: flags.keepSignature === true, headers, userAgent: 'switchyard-replay' },
+      prepare: { secret, provider, keepSignature: flags.keepSignature === true, headers, userAgent: 'switchyard-replay', privateKey, catalog },
     },
     (result) => {
       if (out.json) {
-        const { responseBody, ...rest } = result;
-        out.jsonLine(out.verbose ? { ...rest, responseBody: responseBody ?? null } : rest);
+        const { responseBody, responseHeaders, ...rest } = result;
+        out.jsonLine(out.verbose ? { ...rest, responseBody: responseBody ?? null, responseHeaders: responseHeaders ?? null } : rest);
       } else {
         out.line(line(ctx, result));
         if (out.verbose && result.responseBody) out.debug(result.responseBody.replace(/^/gm, '      '));

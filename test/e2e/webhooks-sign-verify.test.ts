@@ -110,7 +110,7 @@ describe('webhooks sign', () => {
     const cases: [string[], RegExp][] = [
       [['webhooks', 'sign', body], /SWITCHYARD_WEBHOOK_SECRET is not set/],
       [['webhooks', 'sign', body, '--secret', ''], /must not be empty/],
-      [['webhooks', 'sign', body, '--secret', SECRET, '--provider', 'twilio'], /unknown provider "twilio".*stripe, github, standard, shopify, slack/],
+      [['webhooks', 'sign', body, '--secret', SECRET, '--provider', 'paypal'], /unknown provider "paypal".*stripe, github, standard, shopify, slack, twilio.*mailgun/],
       [['webhooks', 'sign', join(dir, 'nope.json'), '--secret', SECRET], /nope\.json: cannot read fixture: no such file/],
       [['webhooks', 'sign', body, '--secret', SECRET, '--timestamp', 'yesterday'], /invalid --timestamp/],
     ];

@@ -8,4 +8,7 @@ export default function setup(): void {
   if (!existsSync(`${root}/dist/cli/main.cjs`)) {
     execFileSync('npm', ['run', 'bundle'], { cwd: root, stdio: 'inherit' });
   }
+  if (!existsSync(`${root}/dist/inspector-page/app.js`)) {
+    execFileSync('npm', ['run', 'bundle:page'], { cwd: root, stdio: 'inherit' });
+  }
 }

@@ -17,6 +17,10 @@ export interface DeliveryOutcome {
   error: string | null;
   /** Start of the last answer's body, for --verbose. */
   responseBody?: string;
+  /** The last answer's headers (lower-case names), as received, for the inspector's timeline. */
+  responseHeaders?: HttpResponse['headers'];
+  /** Why each earlier attempt was retried, in order; absent when the first attempt was the last. */
+  retryReasons?: string[];
 }
 
 export interface DeliverOptions {
@@ -83,6 +87,11 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
   const clock = options.clock ?? systemClock;
   let attempts = 0;
   let last: HttpResponse | undefined;
+  let retryReasons: string[] | undefined;
+  const onRetry: DeliverOptions['onRetry'] = (info) => {
+    (retryReasons ??= []).push(describeFailure(info.error));
+    options.onRetry?.(info);
+  };
   const signal = options.signal;
   // The request as given when there is no signal to add: replay sends thousands, and the copy showed in its profile.
   const sent: HttpRequest = signal
@@ -104,16 +113,21 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
       random: options.random,
       baseMs: options.baseMs,
       maxMs: options.maxMs,
-      onRetry: options.onRetry,
+      onRetry,
     });
-    return outcome(request.url, response, attempts);
+    return withRetries(outcome(request.url, response, attempts), retryReasons);
   } catch (error) {
-    if (error instanceof TransientStatusError) return outcome(request.url, error.response, attempts);
+    if (error instanceof TransientStatusError) return withRetries(outcome(request.url, error.response, attempts), retryReasons);
     const message = describeFailure(error);
     const fromLast = last && !(error instanceof HttpFailure) ? last : undefined;
-    if (fromLast) return outcome(request.url, fromLast, attempts, message);
-    return { url: request.url, status: null, ok: false, latencyMs: null, attempts, error: message };
+    if (fromLast) return withRetries(outcome(request.url, fromLast, attempts, message), retryReasons);
+    return withRetries({ url: request.url, status: null, ok: false, latencyMs: null, attempts, error: message }, retryReasons);
   }
+}
+
+function withRetries(result: DeliveryOutcome, reasons: string[] | undefined): DeliveryOutcome {
+  if (reasons) result.retryReasons = reasons;
+  return result;
 }
 
 function outcome(url: string, response: HttpResponse, attempts: number, error?: string): DeliveryOutcome {
@@ -126,6 +140,7 @@ function outcome(url: string, response: HttpResponse, attempts: number, error?: 
     attempts,
     error: error ?? (ok ? null : `HTTP ${response.status}`),
     responseBody: response.body.toString('utf8'),
+    responseHeaders: response.headers,
   };
 }
 

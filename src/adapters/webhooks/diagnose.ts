@@ -1,5 +1,6 @@
-import type { FailureCode, Provider, SignatureScheme, VerifyOptions } from './scheme.js';
+import type { FailureCode, SignatureScheme, VerifyOptions } from './scheme.js';
 import { timestampProblem } from './tolerance.js';
+import { urlVariants } from './url-variants.js';
 
 /** What would have verified, in words, with its machine code. */
 export interface Diagnosis {
@@ -12,21 +13,17 @@ interface Alternative {
   reason: string;
   secret?: string;
   body?: Buffer;
+  url?: string;
 }
 
 const PREFIX = 'whsec_';
 /** Bodies above this size get only the secret checks: each body alternative costs a full HMAC (and a JSON parse). */
 export const MAX_DIAGNOSED_BODY = 1024 * 1024;
-const NAMES: Record<Provider, string> = {
-  stripe: 'Stripe',
-  github: 'GitHub',
-  standard: 'Standard Webhooks',
-  shopify: 'Shopify',
-  slack: 'Slack',
-};
 
 /** Secrets the signer may have used instead: with or without `whsec_`, or keyed the other way round. */
-function* secretAlternatives(provider: Provider, secret: string): Generator<Alternative> {
+function* secretAlternatives(scheme: SignatureScheme, secret: string): Generator<Alternative> {
+  if (scheme.key !== 'secret') return;
+  const provider = scheme.provider;
   const code = 'secret_prefix';
   const has = secret.startsWith(PREFIX);
   const rest = secret.slice(PREFIX.length);
@@ -45,7 +42,18 @@ function* secretAlternatives(provider: Provider, secret: string): Generator<Alte
       yield { code, secret: Buffer.from(secret, 'base64').toString('base64'), reason: `the signature was made by base64-decoding the secret with its whsec_ prefix, but ${decoded}` };
     }
   } else if (has) {
-    yield { code, secret: rest, reason: `the secret has a whsec_ prefix, which ${NAMES[provider]} secrets do not have: it verifies without it` };
+    yield { code, secret: rest, reason: `the secret has a whsec_ prefix, which ${scheme.label} secrets do not have: it verifies without it` };
+  }
+}
+
+/** The URL as the provider may have signed it instead (scheme, port, slash, query, proxy prefix). */
+function* urlAlternatives(options: VerifyOptions): Generator<Alternative> {
+  for (const v of urlVariants(options.url ?? '', options.headers)) {
+    yield {
+      code: 'url_mismatch',
+      url: v.url,
+      reason: `the signed URL is not ${options.url}: it verifies as ${v.url} (${v.what}); pass that as --url, or behind a tunnel or proxy give listen the public URL with --public-url`,
+    };
   }
 }
 
@@ -140,19 +148,23 @@ function* jsonAlternatives(body: Buffer): Generator<Alternative> {
 
 /**
  * After a signature mismatch, tries what commonly goes wrong (secret prefix and keying, line endings, JSON
- * re-serialisation) and says which alternative would have verified. It never accepts the alternative.
+ * re-serialisation, the URL of URL-signing schemes) and says which alternative would have verified. It never accepts the alternative.
  */
 export function diagnoseMismatch(scheme: SignatureScheme, options: VerifyOptions): Diagnosis | null {
   const tried = new Set<string>([options.body.toString('latin1')]);
   const small = options.body.length <= MAX_DIAGNOSED_BODY;
-  const candidates = [...secretAlternatives(scheme.provider, options.secret), ...(small ? lineEndingAlternatives(options.body) : [])];
+  const candidates = [
+    ...(scheme.signsUrl && options.url ? urlAlternatives(options) : []),
+    ...secretAlternatives(scheme, options.secret),
+    ...(small ? lineEndingAlternatives(options.body) : []),
+  ];
   const check = (alt: Alternative): Diagnosis | null => {
     if (alt.body) {
       const key = alt.body.toString('latin1');
       if (tried.has(key)) return null;
       tried.add(key);
     }
-    const outcome = scheme.verify({ ...options, secret: alt.secret ?? options.secret, body: alt.body ?? options.body, ignoreTime: true });
+    const outcome = scheme.verify({ ...options, secret: alt.secret ?? options.secret, body: alt.body ?? options.body, url: alt.url ?? options.url, ignoreTime: true });
     if (!outcome.valid) return null;
     const late =
       options.ignoreTime || outcome.timestampSec === undefined

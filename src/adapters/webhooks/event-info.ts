@@ -1,9 +1,10 @@
 import type { EventInfo, Headers, Provider } from './scheme.js';
+import { moreEventInfo } from './event-info-more.js';
 
 type Json = Record<string, unknown>;
 
 /** The body as a JSON object, or undefined (never throws: bodies come from the outside world). */
-function parseObject(body: Buffer): Json | undefined {
+export function parseObject(body: Buffer): Json | undefined {
   if (!startsAnObject(body)) return undefined;
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
@@ -23,7 +24,7 @@ function startsAnObject(body: Buffer): boolean {
   return false;
 }
 
-function str(value: unknown): string | undefined {
+export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -66,6 +67,8 @@ export function eventInfo(provider: Provider | null, headers: Headers, body: Buf
       return { type: str(inner?.type) ?? str(json.type), id: str(json.event_id) };
     }
     default: {
+      const more = moreEventInfo(provider, headers, body);
+      if (more) return more;
       const json = parseObject(body);
       return { type: str(json?.type), id: str(json?.id) };
     }

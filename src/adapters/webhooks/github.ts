@@ -7,11 +7,16 @@ const LEGACY = 'x-hub-signature';
 /** GitHub: `x-hub-signature-256: sha256=<hex>`, HMAC-SHA256 of the body. No timestamp: dedupe on x-github-delivery. */
 export const githubScheme: SignatureScheme = {
   provider: 'github',
+  label: 'GitHub',
+  key: 'secret',
+  signatureHeaders: [HEADER, LEGACY],
+  senderHeaders: ['x-github-event', 'x-github-delivery'],
 
-  matches: (headers) => headers[HEADER] !== undefined || headers[LEGACY] !== undefined,
+  // A bare x-hub-signature (SHA-1) without GitHub's own headers is Intercom's.
+  matches: (headers) => headers[HEADER] !== undefined || (headers[LEGACY] !== undefined && headers['x-github-event'] !== undefined),
 
   sign({ body, secret }) {
-    return { [HEADER]: `sha256=${hmacSha256(secret, body).toString('hex')}` };
+    return { headers: { [HEADER]: `sha256=${hmacSha256(secret, body).toString('hex')}` } };
   },
 
   verify({ body, headers, secret }): VerifyOutcome {

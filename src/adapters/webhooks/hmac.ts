@@ -1,12 +1,15 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
+/** The hash functions an HMAC scheme may use. */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
 // The listener verifies every request with the same secret string: importing it once as a KeyObject saves that
 // work per request. One entry is enough; another secret simply replaces it. Buffer keys (derived per call, and
 // mutable) are used as they are.
 let cachedKey: string | undefined;
 let cachedObject: KeyObject | undefined;
 
-function keyFor(key: string | Buffer): KeyObject | Buffer {
+function keyFor(key: string | Buffer | KeyObject): KeyObject | Buffer {
   if (typeof key !== 'string') return key;
   if (key !== cachedKey || cachedObject === undefined) {
     cachedObject = createSecretKey(Buffer.from(key, 'utf8'));
@@ -15,11 +18,33 @@ function keyFor(key: string | Buffer): KeyObject | Buffer {
   return cachedObject;
 }
 
-/** HMAC-SHA256 of the concatenated parts; strings are taken as UTF-8. */
-export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', keyFor(key));
+let derivedFrom: string | undefined;
+let derivedBy: ((secret: string) => Buffer) | undefined;
+let derived: KeyObject | undefined;
+
+/**
+ * A key derived from a secret string (base64-decoded, say), imported once as a KeyObject for as long as the same
+ * secret keeps coming: the listener verifies every request with one secret.
+ */
+export function derivedKey(secret: string, derive: (secret: string) => Buffer): KeyObject {
+  if (secret !== derivedFrom || derive !== derivedBy || derived === undefined) {
+    derived = createSecretKey(derive(secret));
+    derivedFrom = secret;
+    derivedBy = derive;
+  }
+  return derived;
+}
+
+/** HMAC of the concatenated parts with the given hash; strings are taken as UTF-8. */
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer | KeyObject, parts: readonly (string | Buffer)[]): Buffer {
+  const mac = createHmac(algorithm, keyFor(key));
   for (const part of parts) mac.update(part);
   return mac.digest();
+}
+
+/** HMAC-SHA256 of the concatenated parts; strings are taken as UTF-8. */
+export function hmacSha256(key: string | Buffer | KeyObject, ...parts: (string | Buffer)[]): Buffer {
+  return hmac('sha256', key, parts);
 }
 
 /**

@@ -41,6 +41,10 @@ function expected(key: Buffer, id: string, timestamp: string, body: Buffer): str
  */
 export const standardScheme: SignatureScheme = {
   provider: 'standard',
+  label: 'Standard Webhooks',
+  key: 'secret',
+  signatureHeaders: ['webhook-signature', 'webhook-timestamp', 'webhook-id', 'svix-signature', 'svix-timestamp', 'svix-id'],
+  senderHeaders: ['webhook-id', 'svix-id'],
 
   matches: (headers) => headers['webhook-signature'] !== undefined || headers['svix-signature'] !== undefined,
 
@@ -50,9 +54,7 @@ export const standardScheme: SignatureScheme = {
     const msgId = id ?? `msg_${randomBytes(20).toString('base64url')}`;
     const t = String(Math.floor(timestampSec));
     return {
-      'webhook-id': msgId,
-      'webhook-timestamp': t,
-      'webhook-signature': `v1,${expected(key, msgId, t, body)}`,
+      headers: { 'webhook-id': msgId, 'webhook-timestamp': t, 'webhook-signature': `v1,${expected(key, msgId, t, body)}` },
     };
   },
 

@@ -41,13 +41,16 @@ function parseHeader(value: string): ParsedHeader {
  */
 export const stripeScheme: SignatureScheme = {
   provider: 'stripe',
+  label: 'Stripe',
+  key: 'secret',
+  signatureHeaders: [HEADER],
 
   matches: (headers) => headers[HEADER] !== undefined,
 
   sign({ body, secret, timestampSec }) {
     const t = String(Math.floor(timestampSec));
     const sig = hmacSha256(secret, `${t}.`, body).toString('hex');
-    return { [HEADER]: `t=${t},v1=${sig}` };
+    return { headers: { [HEADER]: `t=${t},v1=${sig}` } };
   },
 
   verify({ body, headers, secret, nowSec, toleranceSec, ignoreTime }): VerifyOutcome {

@@ -50,10 +50,7 @@ export async function runPurge(ctx: Context, input: PurgeInput): Promise<PurgeRe
   if (!input.port) resolveQueueConnection(ctx.config);
   if (input.dryRun) return dryRun(ctx, input, match);
   const what = `${input.max ? `up to ${plural(input.max, 'message')}` : match ? 'the matching messages' : 'every message'} of ${path}`;
-  if (!(await ctx.prompt.confirm(`Purge ${what}? They are deleted and ${NO_COPY}.`, input.yes, 'queue purge'))) {
-    ctx.out.info('cancelled: nothing was purged');
-    return finish(ctx, { purged: 0, skipped: 0, dryRun: false });
-  }
+  await ctx.prompt.confirm(`Purge ${what}? They are deleted and ${NO_COPY}.`, input.yes, 'queue purge', 'nothing was purged');
   const started = Date.now();
   const spinner = ctx.out.spinner(`purging ${path}`);
   let sofar = 0;

@@ -5,7 +5,8 @@ import type { Runtime } from '../../core/runtime.js';
 const EXAMPLES = `
 A directory is read in file-name order (recordings replay in arrival order); each fixture is an envelope from
 \`listen --record\` or \`sign --json\`, or a bare event body. With a secret every fixture is re-signed with a fresh
-timestamp; --keep-signature sends the recorded signature headers unchanged.
+timestamp; --keep-signature sends the recorded signature headers unchanged. Schemes that sign the URL (twilio,
+square, hubspot) are signed for the --to URL.
 
 Examples:
   switchyard webhooks replay ./recordings --to http://localhost:3000/webhooks --secret whsec_…
@@ -21,7 +22,9 @@ export function replayCommand(rt: Runtime): Command {
     .argument('<path...>', 'fixture files or directories of them')
     .requiredOption('--to <url>', 'where to send them')
     .option('--secret <secret>', 're-sign with this secret (also SWITCHYARD_WEBHOOK_SECRET or STRIPE_WEBHOOK_SECRET)')
-    .option('--provider <provider>', "scheme for bare bodies and envelopes without one: stripe (default), github, standard, shopify, slack")
+    .option('--provider <provider>', 'scheme for bare bodies and envelopes without one: stripe (default), any other provider or custom scheme name')
+    .option('--private-key <file|pem>', 're-sign discord and sendgrid fixtures with this private key')
+    .option('--scheme <file.json|json>', 'a custom HMAC scheme (see the README)')
     .option('--keep-signature', 'send the recorded signature headers as they are, even with a secret')
     .option('--concurrency <n>', 'fixtures in flight at once (1 keeps their order)', '4')
     .option('--rate <n/s>', 'at most n fixtures started per second')

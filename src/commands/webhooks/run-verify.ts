@@ -1,16 +1,22 @@
-import { parseProvider, verifyWebhook, type FailureCode, type Provider } from '../../adapters/webhooks/index.js';
-import { getSetting, requireSetting } from '../../core/config.js';
+import type { KeyObject } from 'node:crypto';
+import { parseProvider, verifyWebhook, type FailureCode, type Provider, type SchemeCatalog } from '../../adapters/webhooks/index.js';
+import { getSetting } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
-import { CheckFailedError, UsageError, isSwitchyardError } from '../../core/errors.js';
-import { envelopeBody, readFixtureFile, type ParsedFixture } from '../../core/fixtures.js';
+import { CheckFailedError, ConfigError, UsageError, isSwitchyardError } from '../../core/errors.js';
+import { envelopeBody, readFixtureFile, type FixtureEnvelope, type ParsedFixture } from '../../core/fixtures.js';
 import { parseInteger } from '../../core/parse.js';
+import { providerWithScheme, publicKeyOption, schemeCatalog, urlOption } from '../../adapters/webhooks/options.js';
 
 export interface VerifyInput {
   files: string[];
   provider?: string;
-  /** Seconds, as typed; default 300. */
+  /** Seconds, as typed; default the scheme's own (300 for most). */
   tolerance?: string;
   ignoreTime?: boolean;
+  /** The URL the provider called (URL-signing schemes); default the envelope's. */
+  url?: string;
+  /** --scheme: a custom HMAC scheme. */
+  scheme?: string;
   /** Now, in unix seconds (tests). */
   nowSec?: number;
 }
@@ -28,9 +34,25 @@ interface Options {
   secret: string;
   provider?: Provider | 'auto';
   fallback: Provider | 'auto';
-  toleranceSec: number;
+  toleranceSec?: number;
   ignoreTime: boolean;
   nowSec?: number;
+  url?: string;
+  publicKey?: KeyObject;
+  catalog?: SchemeCatalog;
+}
+
+/**
+ * The URL an envelope was sent to: its own `url`, else rebuilt from the Host (or X-Forwarded-Host) header, the
+ * X-Forwarded-Proto (https when absent: providers call https) and the recorded path.
+ */
+export function envelopeUrl(envelope: FixtureEnvelope): string | undefined {
+  if (envelope.url) return envelope.url;
+  const h = envelope.headers;
+  const host = h['x-forwarded-host']?.split(',')[0]?.trim() || h.host;
+  if (!host) return undefined;
+  const proto = h['x-forwarded-proto']?.split(',')[0]?.trim() || 'https';
+  return `${proto}://${host}${envelope.path.startsWith('/') ? envelope.path : `/${envelope.path}`}`;
 }
 
 /** Verifies one parsed fixture: the flag's provider, else the envelope's, else the configured one (default auto). */
@@ -49,6 +71,10 @@ export function verifyParsed(file: string, parsed: ParsedFixture, opts: Options)
     nowSec: opts.nowSec,
     toleranceSec: opts.toleranceSec,
     ignoreTime: opts.ignoreTime,
+    url: opts.url ?? envelopeUrl(envelope),
+    method: envelope.method,
+    publicKey: opts.publicKey,
+    catalog: opts.catalog,
   });
   return { file, ...result };
 }
@@ -86,18 +112,38 @@ function readAllFixtures(files: string[]): ParsedFixture[] {
  * (exit 1) after printing every result when any did not verify.
  */
 export async function runVerify(ctx: Context, input: VerifyInput): Promise<FileResult[]> {
-  const secret = requireSetting(ctx.config, 'webhookSecret', 'pass --secret or set SWITCHYARD_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRET)');
+  const secret = getSetting(ctx.config, 'webhookSecret');
+  const publicKey = publicKeyOption(ctx);
+  if (!secret && !publicKey) {
+    throw new ConfigError('SWITCHYARD_WEBHOOK_SECRET is not set', {
+      hint: 'pass --secret or set SWITCHYARD_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRET); discord and sendgrid verify with --public-key',
+    });
+  }
+  const catalog = schemeCatalog(ctx, input.scheme);
+  const provider = providerWithScheme(input.provider, catalog, input.scheme);
   const opts: Options = {
-    secret,
-    provider: input.provider !== undefined ? parseProvider(input.provider, true) : undefined,
-    fallback: getSetting(ctx.config, 'webhookProvider') ?? 'auto',
-    toleranceSec: parseInteger(input.tolerance ?? '300', '--tolerance', 1),
+    secret: secret ?? '',
+    provider: provider !== undefined ? parseProvider(provider, true, catalog) : undefined,
+    fallback: parseProvider(getSetting(ctx.config, 'webhookProvider') ?? 'auto', true, catalog),
+    toleranceSec: input.tolerance === undefined ? undefined : parseInteger(input.tolerance, '--tolerance', 1),
     ignoreTime: input.ignoreTime === true,
     nowSec: input.nowSec,
+    url: urlOption(input.url, '--url'),
+    publicKey,
+    catalog,
   };
   const fixtures = readAllFixtures(input.files);
+  for (const [i, fixture] of fixtures.entries()) {
+    const named = fixture.kind === 'envelope' ? fixture.envelope.provider : undefined;
+    if (opts.provider === undefined && named !== undefined) catalog.require(named, `provider in ${input.files[i]}`);
+  }
   const results = input.files.map((file, i) => verifyParsed(file, fixtures[i]!, opts));
   render(ctx, results);
+
+  const unchecked = results.filter((r) => r.code === 'missing_key' || r.code === 'missing_url');
+  if (unchecked.length > 0) {
+    throw new UsageError(`${unchecked.length} webhook${unchecked.length > 1 ? 's' : ''} could not be checked: ${unchecked[0]!.reason}`);
+  }
 
   const failed = results.filter((r) => !r.valid);
   if (failed.length > 0) {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runPurge } from '../../../src/commands/queue/run-purge.js';
 import type { Prompter } from '../../../src/core/prompt.js';
+import { CancelledError } from '../../../src/core/errors.js';
 import { QueueWorld, deadLetter, numbered, peekAll, send } from './support.js';
 
 const world = new QueueWorld();
@@ -77,12 +78,18 @@ describe('runPurge', () => {
 
   it('a declined confirmation deletes nothing; --dry-run counts and changes nothing', async () => {
     await send(world.client(), 'work', numbered(7, 'w', { applicationProperties: { kind: 'a' } }));
-    const { ctx, rt } = world.context();
+    const { ctx } = world.context();
     const asked: string[] = [];
-    ctx.prompt = { confirm: async (message: string) => (asked.push(message), false) } as unknown as Prompter;
-    expect(await runPurge(ctx, { entity: { name: 'work', dlq: false }, idleTimeoutMs: 300 })).toEqual({ purged: 0, skipped: 0, dryRun: false });
+    // As Prompter.confirm answers "no": a cancellation naming what was not done.
+    ctx.prompt = {
+      confirm: async (message: string, _yes: unknown, _action: string, nothingDone: string) => {
+        asked.push(message);
+        throw new CancelledError(`cancelled: ${nothingDone}`);
+      },
+    } as unknown as Prompter;
+    await expect(runPurge(ctx, { entity: { name: 'work', dlq: false }, idleTimeoutMs: 300 })).rejects.toThrow('cancelled: nothing was purged');
     expect(asked[0]).toMatch(/^Purge every message of work\? They are deleted and no copy is kept \(run `switchyard queue drain` first/);
-    expect(rt.stderr.text).toContain('cancelled: nothing was purged');
+    expect(world.emulator.entityCounts('work')).toMatchObject({ active: 7 });
 
     const dry = await runPurge(world.context().ctx, { entity: { name: 'work', dlq: false }, where: [['kind', 'a']], max: 5, dryRun: true });
     expect(dry).toEqual({ purged: 5, skipped: 2, dryRun: true });

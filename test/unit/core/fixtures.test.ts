@@ -118,8 +118,8 @@ describe('writeFixtureAtomic', () => {
 
 describe('envelope validation messages', () => {
   it('says what a bad field must be', () => {
-    expect(usageMessage(() => parseFixture('{"headers":{},"body":"","provider":"paypal"}', 'p.json'))).toBe(
-      'p.json: invalid fixture: "provider" must be one of stripe, github, standard, shopify, slack',
+    expect(usageMessage(() => parseFixture('{"headers":{},"body":"","provider":"Pay Pal"}', 'p.json'))).toBe(
+      'p.json: invalid fixture: "provider" must be a scheme name such as stripe or twilio (lower case)',
     );
     expect(usageMessage(() => parseFixture('{"headers":[],"body":""}', 'h.json'))).toBe('h.json: invalid fixture: "headers" must be an object of strings');
   });

@@ -5,9 +5,11 @@ import {
   eventInfo,
   formatSpan,
   parseProvider,
+  signRequest,
   signWebhook,
   verifyWebhook,
 } from '../../../../src/adapters/webhooks/index.js';
+import { keysFor } from './keys.js';
 import { UsageError } from '../../../../src/core/errors.js';
 
 describe('parseProvider', () => {
@@ -19,12 +21,14 @@ describe('parseProvider', () => {
 
   it('lists the providers when the name is unknown', () => {
     try {
-      parseProvider('twilio', true);
+      parseProvider('acme', true);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(UsageError);
-      expect((error as UsageError).message).toBe('unknown provider "twilio"');
-      expect((error as UsageError).hint).toBe('use one of: stripe, github, standard, shopify, slack, auto');
+      expect((error as UsageError).message).toBe('unknown provider "acme"');
+      expect((error as UsageError).hint).toBe(
+        'use one of: stripe, github, standard, shopify, slack, twilio, sendgrid, discord, paddle, square, zoom, linear, hubspot, typeform, intercom, mailgun, auto',
+      );
     }
   });
 });
@@ -32,8 +36,8 @@ describe('parseProvider', () => {
 describe('detectProvider', () => {
   it('recognises each provider by its signature headers', () => {
     for (const provider of PROVIDERS) {
-      const headers = signWebhook({ provider, body: Buffer.from('{}'), secret: 'whsec_c2VjcmV0', timestampSec: 1 });
-      expect(detectProvider(headers)).toBe(provider);
+      const { headers, body } = signRequest({ provider, body: Buffer.from('{}'), timestampSec: 1, ...keysFor(provider) });
+      expect(detectProvider(headers, body ?? Buffer.from('{}'))).toBe(provider);
     }
     expect(detectProvider({ 'svix-signature': 'v1,x' })).toBe('standard');
   });
@@ -60,9 +64,10 @@ describe('signWebhook', () => {
 
   it('signs with the current time by default, so the result verifies now', () => {
     for (const provider of PROVIDERS) {
-      const body = Buffer.from('{"ok":true}\r\n');
-      const headers = signWebhook({ provider, body, secret: 'whsec_c2VjcmV0' });
-      expect(verifyWebhook({ provider: 'auto', body, headers, secret: 'whsec_c2VjcmV0' })).toEqual({ provider, valid: true, reason: null });
+      const sent = Buffer.from('{"ok":true}\r\n');
+      const { headers, body = sent, url } = signRequest({ provider, body: sent, ...keysFor(provider) });
+      const keys = { ...keysFor(provider), secret: 'whsec_c2VjcmV0', url: url ?? keysFor(provider).url };
+      expect(verifyWebhook({ provider: 'auto', body, headers, ...keys })).toEqual({ provider, valid: true, reason: null });
     }
   });
 });

@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
  * signatures with a second implementation rather than with themselves. The key is passed as hex, so binary keys
  * (Standard Webhooks) work too.
  */
-export function opensslHmac(key: string | Buffer, data: string | Buffer): Buffer {
+export function opensslHmac(key: string | Buffer, data: string | Buffer, algorithm: 'sha1' | 'sha256' | 'sha512' = 'sha256'): Buffer {
   const hexKey = (typeof key === 'string' ? Buffer.from(key, 'utf8') : key).toString('hex');
-  const r = spawnSync('openssl', ['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${hexKey}`, '-binary'], {
+  const r = spawnSync('openssl', ['dgst', `-${algorithm}`, '-mac', 'HMAC', '-macopt', `hexkey:${hexKey}`, '-binary'], {
     input: typeof data === 'string' ? Buffer.from(data, 'utf8') : data,
   });
   if (r.error || r.status !== 0) {

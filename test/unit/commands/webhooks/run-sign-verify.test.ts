@@ -46,7 +46,7 @@ describe('runSign', () => {
   it('warns that --id means nothing outside Standard Webhooks', async () => {
     const { rt, ctx } = context({}, Buffer.from('{}'));
     await runSign(ctx, { file: '-', id: 'msg_1', provider: 'slack' });
-    expect(rt.stderr.text).toContain('--id is used only by the standard provider');
+    expect(rt.stderr.text).toContain('--id is used only by standard, mailgun (its token) and custom schemes; ignored for slack');
   });
 });
 

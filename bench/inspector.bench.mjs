@@ -1,0 +1,125 @@
+// The inspector must not slow the listener down: requests/s of a verifying listener alone, next to the same listener
+// with the inspector observing it and a page's event stream connected (a separate process reading and parsing every
+// SSE message, as a browser tab would). Alternating rounds; the ratio is the median of each round's pair.
+// Goal: with the inspector >= 0.9 of without.
+import { createHmac } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { load } from './load.mjs';
+
+const SECRET = 'whsec_benchInspectorSecret0123456789abcdef';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const GOAL = 0.9;
+
+const here = fileURLToPath(import.meta.url);
+const child = (...args) => {
+  const c = fork(here, args, { stdio: 'inherit', execArgv: ['--expose-gc'] });
+  return new Promise((resolve) => c.once('message', (m) => resolve({ child: c, ...m })));
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+let seq = 0;
+const now = Math.floor(Date.now() / 1000);
+function signedRequest() {
+  seq += 1;
+  const body = Buffer.from(JSON.stringify({
+    id: `evt_inspect${String(seq).padStart(10, '0')}`, object: 'event', type: 'payment_intent.succeeded', created: now, livemode: false,
+    data: { object: { id: `pi_${seq}`, object: 'payment_intent', amount: 2000, currency: 'usd', status: 'succeeded' } },
+  }, null, 2));
+  const mac = createHmac('sha256', SECRET).update(`${now}.`).update(body).digest('hex');
+  return { headers: { 'content-type': 'application/json', 'stripe-signature': `t=${now},v1=${mac}` }, body };
+}
+
+async function main() {
+  const plain = await child('serve', 'plain');
+  const inspected = await child('serve', 'inspected');
+  const page = await child('page', String(inspected.inspectorPort), inspected.token);
+  const servers = { plain, inspected };
+  const ask = (c, what) => new Promise((resolve) => { c.child.once('message', resolve); c.child.send(what); });
+  for (const kind of ['plain', 'inspected']) await load({ port: servers[kind].port, connections: CONNECTIONS, count: 3000, seconds: 2, request: signedRequest });
+  const runs = { plain: [], inspected: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of round % 2 ? ['inspected', 'plain'] : ['plain', 'inspected']) {
+      const before = await ask(servers[kind], 'cpu');
+      const r = await load({ port: servers[kind].port, connections: CONNECTIONS, count: 1_000_000, seconds: SECONDS, request: signedRequest });
+      const after = await ask(servers[kind], 'cpu');
+      r.cpuUs = (after.cpu - before.cpu) / r.done;
+      const bad = Object.keys(r.statuses).filter((s) => s !== '200');
+      if (bad.length) throw new Error(`${kind} answered ${JSON.stringify(r.statuses)}`);
+      runs[kind].push(r);
+    }
+  }
+  const seen = await ask(page, 'count');
+  const memory = { plain: await ask(plain, 'memory'), inspected: await ask(inspected, 'memory') };
+  const fmt = (rs) => `${Math.round(median(rs.map((r) => r.rps))).toLocaleString('en-US').padStart(7)} req/s   p50 ${median(rs.map((r) => r.p50)).toFixed(2)} ms   p99 ${median(rs.map((r) => r.p99)).toFixed(2)} ms   ${median(rs.map((r) => r.cpuUs)).toFixed(0)} µs CPU/request`;
+  console.log(`listener with verification, ${CONNECTIONS} keep-alive connections, medians of ${ROUNDS} alternating ${SECONDS}-s rounds:`);
+  console.log(`  without the inspector              ${fmt(runs.plain)}`);
+  console.log(`  with the inspector and a page open ${fmt(runs.inspected)}`);
+  const pairs = runs.inspected.map((r, i) => r.rps / runs.plain[i].rps);
+  const ratio = median(pairs);
+  const cpu = median(runs.plain.map((r) => r.cpuUs)) / median(runs.inspected.map((r) => r.cpuUs));
+  console.log(`  CPU per request, without/with: ${cpu.toFixed(2)} (steadier than requests/s on a shared machine)`);
+  console.log(`  ratio with/without: ${ratio.toFixed(2)} (goal >= ${GOAL.toFixed(2)}) ${ratio >= GOAL ? 'met' : 'MISSED'}; rounds: ${pairs.map((p) => p.toFixed(2)).join(' ')}`);
+  console.log(`  the page's event stream carried ${seen.deliveries.toLocaleString('en-US')} deliveries in ${seen.writes.toLocaleString('en-US')} chunks`);
+  const mb = (b) => (b / 1024 / 1024).toFixed(1);
+  const total = runs.inspected.reduce((n, r) => n + r.done, 0).toLocaleString('en-US');
+  console.log(`  after a GC: heap ${mb(memory.inspected.heapUsed)} MB, RSS ${mb(memory.inspected.rss)} MB with the inspector (${total} deliveries seen, ` +
+    `the last 1,000 kept); heap ${mb(memory.plain.heapUsed)} MB, RSS ${mb(memory.plain.rss)} MB without`);
+  for (const c of [plain, inspected, page]) c.child.kill();
+}
+
+if (process.argv[2] === 'serve') {
+  const { startListener } = await import('../dist/listener/index.js');
+  const listener = await startListener({ host: '127.0.0.1', port: 0, secret: SECRET, provider: 'stripe' });
+  let extra = {};
+  if (process.argv[3] === 'inspected') {
+    const { startInspector } = await import('../dist/inspector/index.js');
+    const inspector = await startInspector({ port: 0, feed: listener, targets: [], secret: SECRET, provider: 'stripe' });
+    extra = { inspectorPort: inspector.port, token: inspector.token };
+  }
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      return void process.send({ cpu: user + system });
+    }
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send({ rss, heapUsed });
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ port: listener.port, ...extra });
+} else if (process.argv[2] === 'page') {
+  // A page's event stream: every message read and its JSON parsed, as the inspector's page does.
+  const [, , , port, token] = process.argv;
+  let deliveries = 0;
+  let writes = 0;
+  let buffer = '';
+  request({ host: '127.0.0.1', port, path: '/api/events', headers: { authorization: `Bearer ${token}`, host: `127.0.0.1:${port}` } }, (res) => {
+    res.setEncoding('utf8').on('data', (chunk) => {
+      writes += 1;
+      buffer += chunk;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (data && block.includes('event: delivery')) {
+          JSON.parse(data);
+          deliveries += 1;
+        }
+      }
+    });
+    process.send({});
+  }).end();
+  process.on('message', () => process.send({ deliveries, writes }));
+  process.on('disconnect', () => process.exit(0));
+} else {
+  await main();
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { summaryJson, type Delivery } from './delivery.js';
+import type { Matcher } from './filter.js';
+import type { ChangeKind } from './store.js';
+
+const KINDS: ChangeKind[] = ['delivery', 'update', 'remove'];
+
+interface Client {
+  res: ServerResponse;
+  match: Matcher;
+  /** Last entry sent. */
+  sent: number;
+}
+
+/** How often queued changes go out: one write per page per tick, so a burst of webhooks costs the listener little. */
+const FLUSH_MS = 100;
+const HEARTBEAT_MS = 15_000;
+/** A page that stops reading is cut off past this much queued output; it reconnects and resumes. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+/**
+ * The live list's Server-Sent Events: every change gets an id `<run>-<n>`; a page that reconnects sends the last id
+ * it saw (Last-Event-ID) and gets everything after it from a bounded log, or `reset` when that is no longer there
+ * (or the id is from another run) and it must reload the list.
+ */
+export class EventHub {
+  readonly run = randomBytes(4).toString('hex');
+  // The log is a ring: change n is in slot n % capacity, its kind as an index into KINDS and its subject (the
+  // delivery, or a removal's id) beside it. No object per change; serialised when sent, never kept.
+  private readonly kinds: Uint8Array;
+  private readonly subjects: (Delivery | string | null)[];
+  private n = 0;
+  private readonly clients = new Set<Client>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly capacity: number) {
+    this.kinds = new Uint8Array(capacity);
+    this.subjects = new Array<Delivery | string | null>(capacity).fill(null);
+    this.heartbeat = setInterval(() => {
+      for (const c of this.clients) c.res.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS).unref();
+  }
+
+  get lastId(): string {
+    return `${this.run}-${this.n}`;
+  }
+
+  push(kind: ChangeKind, subject: Delivery | string | null): void {
+    this.n += 1;
+    const slot = this.n % this.capacity;
+    this.kinds[slot] = KINDS.indexOf(kind);
+    this.subjects[slot] = subject;
+    if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Starts a stream after `since` (the Last-Event-ID header, or ?since= from the list the page loaded). */
+  attach(res: ServerResponse, match: Matcher, since: string | undefined): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+    const client: Client = { res, match, sent: this.n };
+    const [run, at] = since?.split('-') ?? [];
+    const n = Number(at);
+    if (since !== undefined) {
+      if (run !== this.run || !Number.isInteger(n) || n > this.n || n < this.oldest - 1) {
+        res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
+      } else {
+        client.sent = n;
+      }
+    }
+    this.clients.add(client);
+    res.on('close', () => this.clients.delete(client));
+    if (client.sent < this.n) this.send(client);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    for (const c of this.clients) this.send(c);
+  }
+
+  /** The oldest change still in the ring. */
+  private get oldest(): number {
+    return Math.max(1, this.n - this.capacity + 1);
+  }
+
+  private send(c: Client): void {
+    if (c.res.writableLength > MAX_BUFFERED) return void c.res.destroy();
+    if (c.sent >= this.n) return;
+    if (c.sent < this.oldest - 1) {
+      // This page fell behind the log (a burst bigger than it holds): it reloads the list instead.
+      c.sent = this.n;
+      c.res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
+      return;
+    }
+    let out = '';
+    for (let n = c.sent + 1; n <= this.n; n++) {
+      const kind = KINDS[this.kinds[n % this.capacity]!]!;
+      const subject = this.subjects[n % this.capacity]!;
+      // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
+      if (kind === 'delivery' && !c.match(subject as Delivery)) continue;
+      const data = kind === 'remove' ? JSON.stringify({ id: subject }) : summaryJson(subject as Delivery);
+      out += `id: ${this.run}-${n}\nevent: ${kind}\ndata: ${data}\n\n`;
+    }
+    if (!out) out = `id: ${this.lastId}\n: caught up\n\n`;
+    c.sent = this.n;
+    c.res.write(out);
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    if (this.timer) clearTimeout(this.timer);
+    for (const c of this.clients) c.res.end();
+    this.clients.clear();
+  }
+}

@@ -7,7 +7,8 @@
 //    - the floor: a hand-written node:http server that does only what verification and duplicate detection cannot
 //      do without (one HMAC, one constant-time compare, one JSON.parse for the id). Goal: listener >= 0.9 of it.
 //    - express with `stripe.webhooks.constructEvent`, the handler Stripe's docs teach. Goal: listener >= 2.5x it.
-//    - the listener recording every event (`--record`: each answered only once its fixture is fsynced). Goal:
+//    - the listener recording every event (`--record`: each answered only once it is in the fdatasynced journal
+//      and its fixture file is in place). Goal:
 //      >= 0.7 of the listener without it. Beside it, the disk alone: the recorder's writer fed by as many writers
 //      as there are connections, with no HTTP, which is as fast as recording can ever be on this machine.
 // 2. the listener's resident memory after 100,000 requests (goal < 150 MB).
@@ -84,7 +85,7 @@ async function main() {
     `${Math.round(r.rps).toLocaleString('en-US').padStart(7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   ${r.cpuUs.toFixed(0)} µs CPU/request`;
   console.log(`throughput, ${CONNECTIONS} keep-alive connections, medians of ${ROUNDS} alternating ${SECONDS}-s rounds:`);
   console.log(`  listener, verification on     ${fmt(summary('listener'))}`);
-  console.log(`  listener --record (fsynced)   ${fmt(summary('record'))}`);
+  console.log(`  listener --record (journal)   ${fmt(summary('record'))}`);
   console.log(`  the disk alone: fixture files ${fmt(summary('disk')).replace('req/s', 'files/s')}`);
   console.log(`  floor: HMAC + compare + JSON  ${fmt(summary('floor'))}`);
   console.log(`  express + constructEvent      ${fmt(summary('express'))}`);

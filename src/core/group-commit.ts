@@ -1,10 +1,12 @@
-import { close, fsync, open, readdir, rename, unlink, writeFile } from 'node:fs';
+import { readdir, rename, unlink, writeFile } from 'node:fs';
 import { join } from 'node:path';
+import { encodeRecord, Journal } from './journal.js';
 
 interface Job {
+  name: string;
   final: string;
   temp: string;
-  data: string | Buffer;
+  data: Buffer;
   resolve: (path: string) => void;
   reject: (error: Error) => void;
 }
@@ -12,12 +14,23 @@ interface Job {
 /** Temporary files are hidden and carry the writer's pid, so a later writer can tell an abandoned one. */
 const TEMP = /^\..+\.(\d+)\.tmp$/;
 
+export interface GroupCommitOptions {
+  maxBatch?: number;
+  /** A fresh journal is started once the current one holds this much (default 64 MiB) ... */
+  rotateBytes?: number;
+  /** ... or is this old (default 30 s); the files of the old one are then fsynced in the background. */
+  rotateMs?: number;
+}
+
 /**
- * Writes files durably into one directory, many at a time: each write resolves only once its file is complete on
- * disk under its final name. Writes that arrive while a flush is in progress go to disk together in the next one
- * (group commit): each file is written to a hidden temporary name and fsynced, all of a batch at once, then renamed,
- * and the directory is fsynced once for the whole batch. A reader, or a process killed at any moment, never sees
- * half a file under a final name.
+ * Writes files durably into one directory, many at a time: each write resolves only once its file is complete
+ * under its final name and will survive a crash. Writes that arrive while a flush is in progress go to disk together
+ * in the next one (group commit). A batch is appended to the folder's write-ahead journal (see journal.ts) and the
+ * journal is fdatasynced once for the whole batch, while each file is written to a hidden temporary name without an
+ * fsync of its own (creating and fsyncing a file per event costs more than the whole request); once both are done,
+ * the files are renamed. A reader, or a process killed at any moment, never sees half a file under a final name;
+ * after a power loss the journal gives back whatever the page cache had not yet written (`recoverJournals`).
+ * Journals are retired once their files have been fsynced in the background, so the journal never grows unbounded.
  */
 export class GroupCommitWriter {
   private queue: Job[] = [];
@@ -26,18 +39,43 @@ export class GroupCommitWriter {
   /** The sizes of the last few batches: the senders they answered are likely to come back about as many. */
   private recent: number[] = [];
   private lastFlushMs = 0;
+  private readonly maxBatch: number;
+  private readonly rotateBytes: number;
+  private readonly rotateMs: number;
+  private journal: Journal | undefined;
+  private generation = 0;
+  /** Older journals being retired (their files fsynced, then the journal deleted). */
+  private retiring: Promise<void> = Promise.resolve();
+  private idle: (() => void)[] = [];
 
   constructor(
     readonly dir: string,
-    private readonly maxBatch = 256,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+    this.rotateBytes = options.rotateBytes ?? 64 * 1024 * 1024;
+    this.rotateMs = options.rotateMs ?? 30_000;
+  }
 
-  /** Resolves with the file's path once it is on disk. `name` must be a plain file name, unique in the directory. */
+  /** Resolves with the file's path once it is safe. `name` must be a plain file name, unique in the directory. */
   write(name: string, data: string | Buffer): Promise<string> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ final: join(this.dir, name), temp: join(this.dir, `.${name}.${process.pid}.tmp`), data, resolve, reject });
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      this.queue.push({ name, final: join(this.dir, name), temp: join(this.dir, `.${name}.${process.pid}.tmp`), data: bytes, resolve, reject });
       if (!this.flushing) this.next();
     });
+  }
+
+  /**
+   * Waits for the writes queued, fsyncs every file written, and deletes the journals: a clean stop leaves only the
+   * files. Writes after it start a fresh journal.
+   */
+  async close(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    const journal = this.journal;
+    this.journal = undefined;
+    await this.retiring;
+    await journal?.retire(this.dir);
   }
 
   /**
@@ -63,53 +101,81 @@ export class GroupCommitWriter {
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.recent.push(batch.length) > 4) this.recent.shift();
     const started = performance.now();
-    void writeBatch(this.dir, batch).then(() => {
+    void this.writeBatch(batch).then(() => {
       this.lastFlushMs = performance.now() - started;
       this.flushing = false;
       if (this.queue.length > 0) this.next();
+      else for (const resolve of this.idle.splice(0)) resolve();
     });
+  }
+
+  /**
+   * Never rejects: each job is settled on its own. Returns once the batch is in the journal and its temporary files
+   * are written; the renames (and the answers) go on while the next batch starts on the journal.
+   */
+  private async writeBatch(jobs: Job[]): Promise<void> {
+    let journal: Journal;
+    try {
+      journal = await this.currentJournal();
+    } catch (error) {
+      for (const job of jobs) job.reject(error as Error);
+      return;
+    }
+    // The journal's one fdatasync and the files' writes overlap; a file is renamed into place only once the journal
+    // holds it, so any fixture name a power loss can leave behind is one the journal can restore.
+    const [journalled, ...written] = await Promise.all([
+      journal.append(Buffer.concat(jobs.map((job) => encodeRecord(job.name, job.data)))).then(
+        () => null,
+        (error: Error) => error,
+      ),
+      ...jobs.map(writeTemp),
+    ]);
+    const renames = Promise.all(
+      jobs.map(async (job, i) => {
+        const error = journalled ?? written[i];
+        if (error) return fail(job, error);
+        try {
+          journal.files.push(job.final);
+          await renameAsync(job.temp, job.final);
+          job.resolve(job.final);
+        } catch (failed) {
+          await fail(job, failed as Error);
+        }
+      }),
+    ).then(() => {
+      journal.renames.delete(renames);
+    });
+    journal.renames.add(renames);
+  }
+
+  /** The journal to append to, after starting a fresh one when the current one is big or old enough. */
+  private async currentJournal(): Promise<Journal> {
+    const old = this.journal;
+    if (old && old.size < this.rotateBytes && performance.now() - old.started < this.rotateMs) return old;
+    this.journal = await Journal.create(this.dir, ++this.generation);
+    // Background: the old journal goes once its files are in place and fsynced. Until then it covers a power loss.
+    if (old) this.retiring = this.retiring.then(() => old.retire(this.dir).catch(() => undefined));
+    return this.journal;
   }
 }
 
-/** Never rejects: each job is settled on its own. */
-async function writeBatch(dir: string, jobs: Job[]): Promise<void> {
-  const written = await Promise.all(jobs.map(writeOne));
-  const renamed = jobs.filter((_, i) => written[i]);
-  if (renamed.length === 0) return;
-  const error = await syncDir(dir);
-  for (const job of renamed) {
-    if (error) job.reject(error);
-    else job.resolve(job.final);
-  }
+/** The temporary file, written without an fsync (the journal answers for it). The error, if any. */
+function writeTemp(job: Job): Promise<Error | null> {
+  // `wx`: never over an existing file.
+  return new Promise((resolve) => writeFile(job.temp, job.data, { flag: 'wx', mode: 0o644 }, (error) => resolve(error)));
 }
 
-/** Temporary file, written and fsynced, then renamed. False (and the job rejected) when any step failed. */
-function writeOne(job: Job): Promise<boolean> {
-  return new Promise((resolve) => {
-    const fail = (error: Error) => {
-      unlink(job.temp, () => {
-        job.reject(error);
-        resolve(false);
-      });
-    };
-    // `wx`: never over an existing file; `flush`: fsync before close.
-    writeFile(job.temp, job.data, { flag: 'wx', mode: 0o644, flush: true }, (error) => {
-      if (error) return fail(error);
-      rename(job.temp, job.final, (failed) => (failed ? fail(failed) : resolve(true)));
-    });
-  });
+function fail(job: Job, error: Error): Promise<void> {
+  return new Promise((resolve) =>
+    unlink(job.temp, () => {
+      job.reject(error);
+      resolve();
+    }),
+  );
 }
 
-/** The renames become durable with the directory entry; where a directory cannot be fsynced, the rename stays atomic. */
-function syncDir(dir: string): Promise<Error | null> {
-  return new Promise((resolve) => {
-    open(dir, 'r', (error, fd) => {
-      if (error) return resolve(null);
-      fsync(fd, (failed) => {
-        close(fd, () => resolve(failed && failed.code !== 'EINVAL' && failed.code !== 'EISDIR' ? failed : null));
-      });
-    });
-  });
+function renameAsync(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => rename(from, to, (error) => (error ? reject(error) : resolve())));
 }
 
 /** Removes temporary files left by writers that no longer run (killed before their rename). */

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { createEnvelope, serializeFixture } from '../core/fixtures.js';
 import { GroupCommitWriter, removeAbandonedTemps } from '../core/group-commit.js';
+import { recoverJournals } from '../core/journal.js';
 import { ensureDir } from '../core/output-path.js';
 import type { Headers } from '../adapters/webhooks/scheme.js';
 import type { ReceivedEvent } from './types.js';
@@ -31,7 +32,9 @@ export function recordableHeaders(headers: Headers, secret?: string): Headers {
 /**
  * Writes each accepted event as one fixture envelope, numbered after the files already in the directory so a
  * restarted listener keeps the arrival order. Events recorded at the same time share their trip to the disk (see
- * GroupCommitWriter): each is answered once its own file is on disk, without waiting for the others' fsyncs in turn.
+ * GroupCommitWriter): each is answered once it is in the folder's fdatasynced journal and its file is in place.
+ * Opening a folder first restores from a journal left by a listener that did not stop cleanly (a power loss can
+ * take files the page cache had not written yet); `close` makes every file durable and deletes the journal.
  */
 export class Recorder {
   private readonly writer: GroupCommitWriter;
@@ -47,6 +50,7 @@ export class Recorder {
   static async open(dir: string, secret?: string): Promise<Recorder> {
     await ensureDir(dir);
     await removeAbandonedTemps(dir);
+    await recoverJournals(dir);
     let last = 0;
     for (const name of await readdir(dir)) {
       const match = /^(\d+)-.*\.json$/.exec(name);
@@ -55,7 +59,12 @@ export class Recorder {
     return new Recorder(dir, last, secret);
   }
 
-  /** Writes the event and returns the file's path once it is on disk. */
+  /** After the last record: fsyncs what was written and removes the journal. */
+  close(): Promise<void> {
+    return this.writer.close();
+  }
+
+  /** Writes the event and returns the file's path once it is safe: in the synced journal and in place. */
   record(event: ReceivedEvent): Promise<string> {
     this.seq += 1;
     const name = recordingName(this.seq, event.receivedAt, event.type);

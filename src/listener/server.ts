@@ -17,8 +17,8 @@ export interface Listener {
   off<K extends keyof ListenerEvents>(name: K, listener: (...args: ListenerEvents[K]) => void): Listener;
   /**
    * Stops accepting, lets events in flight finish for up to `graceMs` (default 5 s; deliveries still running
-   * then are aborted), closes every connection and the sinks. Records are written before a request is answered,
-   * so nothing is left to flush afterwards.
+   * then are aborted), closes every connection and the sinks. Records are written before a request is answered;
+   * with a recording, its files are then fsynced and its journal removed.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -104,7 +104,7 @@ export async function startListener(options: ListenerOptions = {}): Promise<List
       return listener;
     },
     close(graceMs = 5_000) {
-      closing ??= shutdown(server, engine, sinks, graceMs);
+      closing ??= shutdown(server, engine, sinks, graceMs).then(() => recorder?.close());
       return closing;
     },
   };

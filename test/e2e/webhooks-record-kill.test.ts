@@ -99,8 +99,8 @@ describe('webhooks listen --record killed with SIGKILL under load', () => {
 
       const names = readdirSync(dir);
       const fixtures = names.filter((n) => !n.startsWith('.'));
-      // Anything else is a temporary file of a write the kill interrupted, never a fixture name.
-      for (const name of names.filter((n) => n.startsWith('.'))) expect(name).toMatch(/^\.\d{6}-.*\.json\.\d+\.tmp$/);
+      // Anything else is the journal or a temporary file of a write the kill interrupted, never a fixture name.
+      for (const name of names.filter((n) => n.startsWith('.'))) expect(name).toMatch(/^\.(\d{6}-.*\.json\.\d+\.tmp|switchyard-journal-\d+)$/);
       const ids = new Map<string, string>();
       for (const name of fixtures) {
         expect(name).toMatch(/^\d{6}-\d{8}T\d{9}Z-payment_intent\.succeeded\.json$/);
@@ -119,7 +119,7 @@ describe('webhooks listen --record killed with SIGKILL under load', () => {
       expect(verified.stderr).toBe('');
       expect(verified.code).toBe(0);
 
-      // A listener started on the folder again clears the abandoned temporary files and numbers on.
+      // A listener started on the folder again clears the abandoned temporary files and the journal.
       const again = await startListener({ port: 0, recordDir: dir });
       await again.close(0);
       expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);

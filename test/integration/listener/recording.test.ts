@@ -7,6 +7,9 @@ import { runCli } from '../../support/run-cli.js';
 import { send, signedStripe, stripeHeader } from './peer.js';
 import { watchListener, type Watched } from './helpers.js';
 
+/** The fixture files of a recording folder (the journal and temporary files are hidden, as `replay` skips them). */
+const fixtures = (dir: string) => readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+
 const SECRET = 'whsec_recordingTestSecret0123456789abcdef';
 let dir: string;
 let current: Watched | undefined;
@@ -32,7 +35,7 @@ describe('startListener with recordDir', () => {
     await send(w.url, sent[0]!.body, { ...sent[0]!.headers }); // duplicate: not recorded again
     await send(w.url, '{"id":"evt_bad","type":"charge.failed"}', { 'stripe-signature': 't=1,v1=00' }); // 400: not recorded
     const records = await w.events(6);
-    const files = readdirSync(dir).sort();
+    const files = fixtures(dir);
     expect(files).toHaveLength(3);
     expect(files.map((f) => f.replace(/^\d+-\d{8}T\d{9}Z-/, ''))).toEqual([
       'payment_intent.created.json',
@@ -59,7 +62,7 @@ describe('startListener with recordDir', () => {
     const body = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x0d, 0x0a, 0x7d]);
     await send(w.url, body, { 'content-type': 'application/octet-stream' });
     await w.events(1);
-    const [file] = readdirSync(dir);
+    const [file] = fixtures(dir);
     const parsed = parseFixture(readFileSync(join(dir, file!)), file!);
     if (parsed.kind !== 'envelope') throw new Error('not an envelope');
     expect(envelopeBody(parsed.envelope).equals(body)).toBe(true);
@@ -73,7 +76,7 @@ describe('startListener with recordDir', () => {
     w = current = await watchListener({ recordDir: dir });
     await send(w.url, '{"id":"evt_2","type":"a.b"}');
     await w.events(1);
-    expect(readdirSync(dir).sort().map((f) => f.slice(0, 6))).toEqual(['000001', '000002']);
+    expect(fixtures(dir).map((f) => f.slice(0, 6))).toEqual(['000001', '000002']);
   });
 
   it('records fixtures that `webhooks verify` still verifies', async () => {
@@ -81,7 +84,7 @@ describe('startListener with recordDir', () => {
     const body = '{\r\n  "id": "evt_v",\r\n  "type": "charge.refunded",\r\n  "note": "Zoë"\r\n}\r\n';
     await send(w.url, body, { 'content-type': 'application/json', 'stripe-signature': stripeHeader(body, SECRET) });
     await w.events(1);
-    const [file] = readdirSync(dir);
+    const [file] = fixtures(dir);
     const r = await runCli(['webhooks', 'verify', join(dir, file!), '--secret', SECRET, '--ignore-time']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

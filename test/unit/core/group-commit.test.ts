@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommitWriter, removeAbandonedTemps } from '../../../src/core/group-commit.js';
+import { decodeRecords, JOURNAL_PREFIX } from '../../../src/core/journal.js';
 
 let dir: string;
 beforeEach(() => {
@@ -16,10 +17,31 @@ describe('GroupCommitWriter', () => {
     const names = Array.from({ length: 60 }, (_, i) => `${String(i).padStart(3, '0')}.json`);
     const paths = await Promise.all(names.map((name, i) => writer.write(name, `{"n":${i}}\n`)));
     expect(paths).toEqual(names.map((n) => join(dir, n)));
-    expect(readdirSync(dir).sort()).toEqual(names);
+    // Besides the files, only the hidden journal that answers for them until they are fsynced.
+    expect(readdirSync(dir).sort()).toEqual([`${JOURNAL_PREFIX}1`, ...names]);
     names.forEach((name, i) => expect(readFileSync(join(dir, name), 'utf8')).toBe(`{"n":${i}}\n`));
     // Writes after a burst still go through (the writer waits at most briefly for a batch to fill).
     await expect(writer.write('late.json', 'x')).resolves.toBe(join(dir, 'late.json'));
+    // A clean stop makes the files durable and leaves nothing else.
+    await writer.close();
+    expect(readdirSync(dir).sort()).toEqual([...names, 'late.json']);
+  });
+
+  it('journals every file it writes, and retires a journal once it is big enough', async () => {
+    const writer = new GroupCommitWriter(dir, { rotateBytes: 2000 });
+    const text = 'x'.repeat(500);
+    for (let batch = 0; batch < 6; batch++) {
+      await Promise.all([0, 1].map((i) => writer.write(`${batch}-${i}.json`, text)));
+    }
+    const journals = () => readdirSync(dir).filter((n) => n.startsWith(JOURNAL_PREFIX));
+    await vi.waitFor(() => expect(journals()).toHaveLength(1));
+    const journalled = journals().flatMap((n) => decodeRecords(readFileSync(join(dir, n))).map((r) => r.name));
+    // Old journals go once their files are fsynced (in the background); the newest holds the files since.
+    expect(journalled.length).toBeGreaterThan(0);
+    expect(journalled.length).toBeLessThan(12);
+    await writer.close();
+    expect(journals()).toEqual([]);
+    expect(readdirSync(dir)).toHaveLength(12);
   });
 
   it('rejects the writes it could not make, leaves no temporary file, and goes on writing afterwards', async () => {
@@ -31,7 +53,7 @@ describe('GroupCommitWriter', () => {
     ]);
     expect(results[0]).toEqual({ status: 'fulfilled', value: join(dir, 'ok.json') });
     expect(results[1]!.status).toBe('rejected');
-    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     await expect(writer.write('after.json', 'still works')).resolves.toBe(join(dir, 'after.json'));
     expect(readFileSync(join(dir, 'after.json'), 'utf8')).toBe('still works');
   });

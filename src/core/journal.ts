@@ -1,0 +1,160 @@
+import { close, fdatasync, fsync, open, readdir, readFile, rename, unlink, write, writeFile } from 'node:fs';
+import { basename, join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+/**
+ * The write-ahead journal of a recording folder: every file the group-commit writer makes is first appended here,
+ * framed, and the journal is fdatasynced once per batch. The files themselves are written without an fsync of their
+ * own (a process killed with SIGKILL cannot lose what the kernel has; only a power loss can), and after a power loss
+ * the next writer on the folder re-creates from the journal any file that is missing or differs.
+ *
+ * The journal is a hidden file (`.switchyard-journal-<n>`), so readers of the folder (replay, `ls` order, the
+ * recorder's numbering) never take it for a fixture.
+ */
+export const JOURNAL_PREFIX = '.switchyard-journal-';
+
+/** Frame: magic, payload length, crc32 of the payload; payload: name length (u16), name (UTF-8), the file's bytes. */
+const MAGIC = 0x53594a31; // "SYJ1"
+const HEADER = 12;
+
+export interface JournalRecord {
+  name: string;
+  data: Buffer;
+}
+
+export function encodeRecord(name: string, data: Buffer): Buffer {
+  const nameBytes = Buffer.from(name, 'utf8');
+  const frame = Buffer.allocUnsafe(HEADER + 2 + nameBytes.length + data.length);
+  frame.writeUInt32BE(MAGIC, 0);
+  frame.writeUInt32BE(2 + nameBytes.length + data.length, 4);
+  frame.writeUInt16BE(nameBytes.length, HEADER);
+  nameBytes.copy(frame, HEADER + 2);
+  data.copy(frame, HEADER + 2 + nameBytes.length);
+  frame.writeUInt32BE(crc32(frame.subarray(HEADER)), 8);
+  return frame;
+}
+
+/**
+ * The records of a journal, in order, up to the first frame that is incomplete or does not check out: a crash can
+ * leave the last append torn (or, after a power loss, a tail of zeros), and nothing after it was ever acknowledged.
+ */
+export function decodeRecords(journal: Buffer): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  let at = 0;
+  while (at + HEADER + 2 <= journal.length) {
+    if (journal.readUInt32BE(at) !== MAGIC) break;
+    const length = journal.readUInt32BE(at + 4);
+    const end = at + HEADER + length;
+    if (length < 3 || end > journal.length) break;
+    const payload = journal.subarray(at + HEADER, end);
+    if (crc32(payload) !== journal.readUInt32BE(at + 8)) break;
+    const nameLength = payload.readUInt16BE(0);
+    if (nameLength === 0 || 2 + nameLength > payload.length) break;
+    records.push({ name: payload.toString('utf8', 2, 2 + nameLength), data: payload.subarray(2 + nameLength) });
+    at = end;
+  }
+  return records;
+}
+
+/** An open journal file: appends are durable once `append` resolves. */
+export class Journal {
+  size = 0;
+  readonly started = performance.now();
+  /** The files this journal answers for, and their renames still under way: all settled before it may go. */
+  readonly files: string[] = [];
+  readonly renames = new Set<Promise<void>>();
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+  ) {}
+
+  /** Creates the journal and makes its directory entry durable, so that its later fdatasyncs are worth something. */
+  static async create(dir: string, generation: number): Promise<Journal> {
+    const path = join(dir, `${JOURNAL_PREFIX}${generation}`);
+    const fd = await call<number>((cb) => open(path, 'w', 0o600, cb));
+    await syncDir(dir);
+    return new Journal(path, fd);
+  }
+
+  async append(frames: Buffer): Promise<void> {
+    let done = 0;
+    while (done < frames.length) {
+      done += await call<number>((cb) => write(this.fd, frames, done, frames.length - done, null, cb));
+    }
+    this.size += frames.length;
+    await call<void>((cb) => fdatasync(this.fd, cb));
+  }
+
+  /** Once every file it answers for is renamed into place and fsynced, closes and deletes the journal. */
+  async retire(dir: string): Promise<void> {
+    while (this.renames.size > 0) await Promise.all(this.renames);
+    await makeDurable(dir, this.files);
+    await this.remove();
+  }
+
+  async remove(): Promise<void> {
+    await call<void>((cb) => close(this.fd, cb)).catch(() => undefined);
+    await call<void>((cb) => unlink(this.path, cb)).catch(() => undefined);
+  }
+}
+
+/**
+ * Replays the journals a previous writer left in `dir` (it was killed, or the machine lost power): every file they
+ * hold that is missing or differs from its journalled bytes is written again (temporary file, fsync, rename), the
+ * directory is synced, and the journals are deleted. Returns the names of the files re-created.
+ */
+export async function recoverJournals(dir: string): Promise<string[]> {
+  const names = await call<string[]>((cb) => readdir(dir, cb)).catch(() => [] as string[]);
+  const journals = names.filter((n) => n.startsWith(JOURNAL_PREFIX));
+  if (journals.length === 0) return [];
+  const restored: string[] = [];
+  for (const journal of journals) {
+    for (const { name, data } of decodeRecords(await call<Buffer>((cb) => readFile(join(dir, journal), cb)))) {
+      if (basename(name) !== name || name.startsWith('.')) continue;
+      const path = join(dir, name);
+      const now = await call<Buffer>((cb) => readFile(path, cb)).catch(() => null);
+      if (now && now.equals(data)) continue;
+      const temp = join(dir, `.${name}.${process.pid}.tmp`);
+      await call<void>((cb) => writeFile(temp, data, { mode: 0o644, flush: true }, cb));
+      await call<void>((cb) => rename(temp, path, cb));
+      restored.push(name);
+    }
+  }
+  await syncDir(dir);
+  for (const journal of journals) await call<void>((cb) => unlink(join(dir, journal), cb)).catch(() => undefined);
+  return restored;
+}
+
+/** fsyncs each file (those since deleted are skipped), a few at a time, then the directory. */
+export async function makeDurable(dir: string, paths: string[], parallel = 4): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const path = paths[next++]!;
+      const fd = await call<number>((cb) => open(path, 'r', cb)).catch(() => null);
+      if (fd === null) continue;
+      await call<void>((cb) => fsync(fd, cb)).finally(() => call<void>((cb) => close(fd, cb)));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  await syncDir(dir);
+}
+
+/** Makes renames durable; where a directory cannot be fsynced (some platforms), the rename stays atomic. */
+export async function syncDir(dir: string): Promise<void> {
+  const fd = await call<number>((cb) => open(dir, 'r', cb)).catch(() => null);
+  if (fd === null) return;
+  try {
+    await call<void>((cb) => fsync(fd, cb));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') throw error;
+  } finally {
+    await call<void>((cb) => close(fd, cb)).catch(() => undefined);
+  }
+}
+
+function call<T>(fn: (cb: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value))));
+}

@@ -13,7 +13,8 @@ ServiceBusAdministrationClient and \`queue list\`: 5300 by default, as Microsoft
 that key (and --shared-access-key-name), or it is refused as Service Bus refuses it (UnauthorizedAccess).
 Without --config, queues are created when first used and a topic when a receiver first opens one of its
 subscriptions; with --config, other entities are refused (MessagingEntityNotFound).
---config also accepts the Config.json of Microsoft's Docker emulator.
+--config also accepts the Config.json of Microsoft's Docker emulator. Queues and subscriptions declared with
+"requiresSession": true take session receivers only (acceptSession, acceptNextSession).
 
 Examples:
   switchyard emulator --port 0

@@ -40,13 +40,10 @@ function counts(main: MessageQueue, deadLetter: MessageQueue) {
   return { active: c.active, deadLetter: deadLetter.messages.size, scheduled: c.scheduled, transfer: 0, transferDeadLetter: 0, total: c.total };
 }
 
-/** Sessions arrive with another helper's work: read the flag where the settings carry it. */
-const requiresSession = (s: QueueSettings): boolean => (s as QueueSettings & { requiresSession?: boolean }).requiresSession === true;
-
 function common(s: QueueSettings): Array<[string, string | number | boolean | undefined]> {
   return [
     ['LockDuration', isoDuration(s.lockDurationMs)],
-    ['RequiresSession', requiresSession(s)],
+    ['RequiresSession', s.requiresSession],
     ['DefaultMessageTimeToLive', isoDuration(s.defaultTtlMs)],
     ['DeadLetteringOnMessageExpiration', s.deadLetterOnExpiration],
   ];
@@ -117,7 +114,7 @@ export function declaredSettings(xml: string, name: string): QueueConfig {
     return v === undefined || v === '' ? undefined : parseDurationMs(v, field, fail);
   };
   const maxDelivery = leafText(xml, 'MaxDeliveryCount');
-  const decl: QueueConfig & { requiresSession?: boolean } = {
+  const decl: QueueConfig = {
     name,
     lockDuration: duration('LockDuration'),
     maxDeliveryCount: maxDelivery ? Number(maxDelivery) : undefined,
@@ -138,9 +135,6 @@ export function declaredSettings(xml: string, name: string): QueueConfig {
 export function createEntity(view: AdminView, path: { name: string; subscription?: string }, kind: string, xml: string): object {
   const key = path.name.toLowerCase();
   const decl = declaredSettings(xml, path.subscription ?? path.name);
-  if ((decl as { requiresSession?: boolean }).requiresSession && !requiresSession(view.settings(decl))) {
-    throw new AdminError(400, 'RequiresSession: this emulator does not support sessions');
-  }
   if (path.subscription !== undefined) {
     const topic = view.topics.get(key);
     if (!topic) throw new AdminError(404, `The messaging entity '${path.name}' could not be found.`);

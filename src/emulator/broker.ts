@@ -20,6 +20,7 @@ import {
   settleAsRead,
   transferFormat,
 } from './rhea-internals.js';
+import { answerSessionAttach, chooseSession, requestedSession } from './session-attach.js';
 
 /** Advertised on every attach; the SDK sizes its batches by it (Service Bus Premium's 1 MiB). */
 export const MAX_MESSAGE_SIZE = 1024 * 1024;
@@ -184,16 +185,24 @@ export class Broker {
       return;
     }
     if (!this.allowed(state)) return this.refuse(link, NOT_AUTHORISED);
-    const filter = (link.source as { filter?: Record<string, unknown> } | undefined)?.filter ?? {};
-    if (Object.keys(filter).some((k) => k.includes('session-filter'))) {
-      return this.refuse(link, { condition: 'amqp:not-implemented', description: 'The switchyard emulator does not support sessions.' });
-    }
     const queue = this.ns.source(address);
     if ('condition' in queue) return this.refuse(link, queue);
-    const consumer = new LinkConsumer(link, queue, link.snd_settle_mode !== 1);
-    this.log(`receiver on ${queue.path} (${consumer.peekLock ? 'peek-lock' : 'receive-and-delete'})`);
+    const now = Date.now();
+    const session = chooseSession(queue, requestedSession(link), now);
+    if (session && 'condition' in session) {
+      // Service Bus answers these attaches (without a session filter) before detaching with the error.
+      if (session.keepSource) echoTermini(link);
+      return this.refuse(link, session);
+    }
+    const consumer = new LinkConsumer(link, queue, link.snd_settle_mode !== 1, session);
+    const sessionText = session ? `, session '${session.id}'` : '';
+    this.log(`receiver on ${queue.path} (${consumer.peekLock ? 'peek-lock' : 'receive-and-delete'}${sessionText})`);
     setLocalAttach(link, { snd_settle_mode: link.snd_settle_mode ?? 2, rcv_settle_mode: link.rcv_settle_mode ?? 0 });
     echoTermini(link);
+    if (session) {
+      queue.sessions!.tryLock(session, consumer, now, queue.settings.lockDurationMs);
+      setLocalAttach(link, answerSessionAttach(link, session));
+    }
     this.roles.set(link, { kind: 'consumer', consumer });
     state.consumers.add(consumer);
     queue.attach(consumer);
@@ -249,8 +258,12 @@ export class Broker {
     const reply = (request.reply_to ? state?.replies.get(request.reply_to) : undefined) ?? (role.kind === 'cbs' ? state?.cbsReply : undefined);
     if (!reply) return this.log(`no reply link for ${String(request.reply_to)}`);
     const message = responseMessage(request, response, role.kind);
+    // Session state is kept with --data: answer once it is on disk.
+    const durable = request.application_properties?.operation === 'com.microsoft:set-session-state' ? this.journal.commit() : undefined;
     // Answer after the request's disposition has gone out (some clients expect that order).
-    setImmediate(() => reply.is_open() && reply.send(message as never));
+    const answer = () => setImmediate(() => reply.is_open() && reply.send(message as never));
+    if (durable) durable.then(answer, (error: Error) => this.log(`could not persist session state: ${error.message}`));
+    else answer();
   }
 
   /** Without a key every token is taken; with one, a connection is authorised by its first valid token. */
@@ -279,6 +292,8 @@ export class Broker {
     } catch (error) {
       return reject(delivery, 'amqp:decode-error', `The message could not be decoded: ${(error as Error).message}`);
     }
+    const refused = target.refuses(messages);
+    if (refused) return reject(delivery, refused.condition, refused.description);
     target.send(messages, Date.now());
     const durable = this.journal.commit();
     if (!durable) return delivery.update(true, outcomes.accepted());
@@ -326,7 +341,7 @@ export class Broker {
   private tick(): void {
     const now = Date.now();
     try {
-      for (const queue of this.ns.allQueues()) if (queue.locks.size > 0 || queue.scheduled.size > 0) queue.tick(now);
+      for (const queue of this.ns.allQueues()) if (queue.locks.size > 0 || queue.scheduled.size > 0 || (queue.sessions?.held ?? 0) > 0) queue.tick(now);
     } catch (error) {
       // Outside rhea's own error handling: log it rather than take the whole emulator down.
       this.log(`timer: ${(error as Error).stack ?? String(error)}`);

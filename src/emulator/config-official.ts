@@ -31,6 +31,7 @@ function queueFields(p: Record<string, unknown> = {}): Partial<QueueConfig> {
     DeadLetteringOnMessageExpiration: 'deadLetteringOnMessageExpiration',
     RequiresDuplicateDetection: 'requiresDuplicateDetection',
     DuplicateDetectionHistoryTimeWindow: 'duplicateDetectionHistoryTimeWindow',
+    RequiresSession: 'requiresSession',
   };
   for (const [from, to] of Object.entries(map)) if (p[from] !== undefined) out[to] = p[from];
   return out as Partial<QueueConfig>;

@@ -25,6 +25,8 @@ export interface QueueConfig {
   deadLetteringOnMessageExpiration?: boolean;
   requiresDuplicateDetection?: boolean;
   duplicateDetectionHistoryTimeWindow?: Duration;
+  /** Receivers must accept a session; every message must carry a SessionId. */
+  requiresSession?: boolean;
 }
 
 export interface SubscriptionConfig extends Omit<QueueConfig, 'requiresDuplicateDetection' | 'duplicateDetectionHistoryTimeWindow'> {
@@ -55,6 +57,7 @@ export interface QueueSettings {
   deadLetterOnExpiration: boolean;
   requiresDuplicateDetection: boolean;
   duplicateWindowMs: number;
+  requiresSession: boolean;
 }
 
 /** The config file or object is not valid; the message names the field. */
@@ -99,7 +102,7 @@ function validate(raw: unknown, where: string): EmulatorConfig {
     if (e.maxDeliveryCount !== undefined && !(Number.isInteger(e.maxDeliveryCount) && (e.maxDeliveryCount as number) >= 1)) {
       fail(`${path}.maxDeliveryCount`, 'must be a whole number of at least 1');
     }
-    for (const f of ['deadLetteringOnMessageExpiration', 'requiresDuplicateDetection']) {
+    for (const f of ['deadLetteringOnMessageExpiration', 'requiresDuplicateDetection', 'requiresSession']) {
       if (e[f] !== undefined && typeof e[f] !== 'boolean') fail(`${path}.${f}`, 'must be true or false');
     }
     if (kind === 'subscription') {
@@ -130,6 +133,9 @@ function validate(raw: unknown, where: string): EmulatorConfig {
   });
   list(raw.topics, 'topics').forEach((t, i) => {
     checkEntity(t, `topics[${i}]`, 'topic');
+    if ((t as Record<string, unknown>).requiresSession !== undefined) {
+      fail(`topics[${i}].requiresSession`, 'belongs on a subscription (a topic has no receivers)');
+    }
     unique((t as TopicConfig).name, `topics[${i}].name`);
     const subs = new Set<string>();
     list((t as Record<string, unknown>).subscriptions, `topics[${i}].subscriptions`).forEach((s, j) => {
@@ -199,6 +205,7 @@ export function settingsFor(
       d.duplicateDetectionHistoryTimeWindow === undefined
         ? 10 * UNITS.m!
         : parseDurationMs(d.duplicateDetectionHistoryTimeWindow, 'duplicateDetectionHistoryTimeWindow', fail),
+    requiresSession: d.requiresSession ?? false,
   };
 }
 

@@ -3,6 +3,7 @@ import { reorderGuidBytes, type LockToken } from './lock-token.js';
 import { renderMessage, type StoredMessage } from './message.js';
 import type { MessageQueue } from './queue.js';
 import type { Outcome, QueueConsumer } from './queue-types.js';
+import { SESSION_LOCK_LOST, type Session, type SessionHolder } from './sessions.js';
 import { alwaysAnswerDrain, creditLimit, outcomes, settleOutgoing } from './rhea-internals.js';
 
 interface DeliveryInfo {
@@ -24,7 +25,7 @@ const DEAD_LETTER = 'com.microsoft:dead-letter';
  * transfer, so right after send() its figure is stale), answers drain requests, and turns the client's
  * dispositions into queue settlements.
  */
-export class LinkConsumer implements QueueConsumer {
+export class LinkConsumer implements QueueConsumer, SessionHolder {
   /** Messages it was given under a peek-lock (some may have been settled or released since). */
   readonly held = new Set<StoredMessage>();
   private readonly deliveries = new WeakMap<Delivery, DeliveryInfo>();
@@ -36,12 +37,24 @@ export class LinkConsumer implements QueueConsumer {
     readonly link: Sender,
     readonly queue: MessageQueue,
     readonly peekLock: boolean,
+    readonly session?: Session,
   ) {
     alwaysAnswerDrain(
       link,
       () => creditLimit(link) - this.used,
       (n) => (this.used += n),
     );
+  }
+
+  get holder(): SessionHolder | undefined {
+    return this.session ? this : undefined;
+  }
+
+  /** Its session's lock ran out: detach the link the way Service Bus does, and give its messages back. */
+  sessionLockLost(): void {
+    if (this.closed) return;
+    this.link.close(SESSION_LOCK_LOST);
+    this.close();
   }
 
   capacity(): number {

@@ -1,5 +1,5 @@
 import type { CorrelationFilter, QueueSettings } from './config.js';
-import { readProperties, storedMessage, type IncomingMessage, type StoredMessage } from './message.js';
+import { readProperties, readSessionId, storedMessage, type IncomingMessage, type StoredMessage } from './message.js';
 import type { DecodedFields } from './amqp-codec.js';
 import { MessageQueue } from './queue.js';
 import type { QueueEnv } from './queue-types.js';
@@ -11,7 +11,20 @@ export interface SendTarget {
   send(messages: IncomingMessage[], now: number): number[];
   /** Cancels scheduled messages; false when one of them is not (or no longer) scheduled. */
   cancelScheduled(seqs: number[]): boolean;
+  /** Why these messages cannot be taken (all or none), as an AMQP error; undefined when they can. */
+  refuses(messages: IncomingMessage[]): { condition: string; description: string } | undefined;
 }
+
+/** A session-enabled entity's dead-letter queue is not session-enabled (a plain receiver reads it). */
+export function deadLetterSettings(settings: QueueSettings): QueueSettings {
+  return settings.requiresSession ? { ...settings, requiresSession: false } : settings;
+}
+
+const NO_SESSION_ID = {
+  condition: 'amqp:not-allowed',
+  description:
+    'The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.',
+};
 
 /** Numbers messages per entity, as Service Bus does (a dead-letter queue keeps the original number). */
 export class SequenceCounter {
@@ -77,7 +90,7 @@ export class QueueEntity implements SendTarget {
     readonly settings: QueueSettings,
     env: QueueEnv,
   ) {
-    this.deadLetter = new MessageQueue(`${path}/$DeadLetterQueue`, settings, env);
+    this.deadLetter = new MessageQueue(`${path}/$DeadLetterQueue`, deadLetterSettings(settings), env);
     this.main = new MessageQueue(path, settings, env, this.deadLetter);
     this.duplicates = new DuplicateDetector(settings.duplicateWindowMs);
   }
@@ -95,6 +108,11 @@ export class QueueEntity implements SendTarget {
 
   cancelScheduled(seqs: number[]): boolean {
     return cancelIn([this.main], seqs);
+  }
+
+  refuses(messages: IncomingMessage[]): { condition: string; description: string } | undefined {
+    if (!this.settings.requiresSession) return undefined;
+    return messages.every((m) => readSessionId(m.bare) !== undefined) ? undefined : NO_SESSION_ID;
   }
 }
 
@@ -138,7 +156,7 @@ export class TopicEntity implements SendTarget {
 
   addSubscription(name: string, settings: QueueSettings, filters: CorrelationFilter[]): Subscription {
     const path = `${this.path}/Subscriptions/${name}`;
-    const deadLetter = new MessageQueue(`${path}/$DeadLetterQueue`, settings, this.env);
+    const deadLetter = new MessageQueue(`${path}/$DeadLetterQueue`, deadLetterSettings(settings), this.env);
     const sub = { name, queue: new MessageQueue(path, settings, this.env, deadLetter), deadLetter, filters };
     this.subscriptions.set(name.toLowerCase(), sub);
     return sub;
@@ -153,7 +171,10 @@ export class TopicEntity implements SendTarget {
       const seq = this.sequence.take();
       for (const sub of this.subscriptions.values()) {
         if (sub.filters.length > 0 && !sub.filters.some((f) => matches(f, props!))) continue;
-        sub.queue.add(toStored(m, seq, now, sub.queue.settings));
+        const stored = toStored(m, seq, now, sub.queue.settings);
+        // A session-enabled subscription dead-letters what arrives without a SessionId (the topic took it).
+        if (sub.queue.sessions && readSessionId(m.bare) === undefined) sub.queue.moveToDeadLetter(stored, 'Session id is null.');
+        else sub.queue.add(stored);
       }
       seqs.push(seq);
     }
@@ -165,6 +186,10 @@ export class TopicEntity implements SendTarget {
       [...this.subscriptions.values()].map((s) => s.queue),
       seqs,
     );
+  }
+
+  refuses(): undefined {
+    return undefined;
   }
 }
 

@@ -77,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     put: (q, m) => journal.put(q, m),
     remove: (q, s) => journal.remove(q, s),
     update: (q, m) => journal.update(q, m),
+    sessionState: (q, id, state) => journal.sessionState(q, id, state),
     commit: () => journal.commit(),
     close: () => journal.close(),
   };

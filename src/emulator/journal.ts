@@ -16,6 +16,8 @@ export interface Journal {
   remove(queue: QueueRef, seq: number): void;
   /** Its state or delivery count changed. */
   update(queue: QueueRef, msg: StoredMessage): void;
+  /** A session's state was set (undefined: cleared). */
+  sessionState(queue: QueueRef, sessionId: string, state: Buffer | undefined): void;
   /** Resolves once everything recorded so far is on disk; undefined when there is nothing to wait for. */
   commit(): Promise<void> | undefined;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export const memoryJournal: Journal = {
   put: () => {},
   remove: () => {},
   update: () => {},
+  sessionState: () => {},
   commit: () => undefined,
   close: async () => {},
 };

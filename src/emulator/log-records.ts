@@ -9,12 +9,14 @@ import { storedMessage, type StoredMessage } from './message.js';
 const PUT = 1;
 const REMOVE = 2;
 const UPDATE = 3;
+const SESSION_STATE = 4;
 const STATES = ['active', 'deferred', 'scheduled'] as const;
 
 export type LogRecord =
   | { type: 'put'; path: string; msg: StoredMessage }
   | { type: 'remove'; path: string; seq: number }
-  | { type: 'update'; path: string; seq: number; state: StoredMessage['state']; deliveries: number };
+  | { type: 'update'; path: string; seq: number; state: StoredMessage['state']; deliveries: number }
+  | { type: 'session-state'; path: string; sessionId: string; state: Buffer | undefined };
 
 class Out {
   private parts: Buffer[] = [];
@@ -81,6 +83,17 @@ export function encodeUpdate(path: string, m: StoredMessage): Buffer {
   return new Out().head(UPDATE, path).f64(m.seq).u8(STATES.indexOf(m.state)).u32(m.deliveries).frame();
 }
 
+/** A session's state; the record has no sequence number (0 stands in its place). */
+export function encodeSessionState(path: string, sessionId: string, state: Buffer | undefined): Buffer {
+  return new Out()
+    .head(SESSION_STATE, path)
+    .f64(0)
+    .bytes(Buffer.from(sessionId, 'utf8'))
+    .u8(state === undefined ? 0 : 1)
+    .bytes(state ?? Buffer.alloc(0))
+    .frame();
+}
+
 /** Reads records (each with its raw frame) from a log; stops at the first incomplete or corrupt one. */
 export function readRecords(buf: Buffer): { records: Array<LogRecord & { raw: Buffer }>; validLength: number } {
   const records: Array<LogRecord & { raw: Buffer }> = [];
@@ -118,6 +131,12 @@ function decode(body: Buffer): LogRecord {
   at += pathLen;
   const seq = f64();
   if (type === REMOVE) return { type: 'remove', path, seq };
+  if (type === SESSION_STATE) {
+    const sessionId = bytes().toString('utf8');
+    const has = u8() === 1;
+    const state = bytes();
+    return { type: 'session-state', path, sessionId, state: has ? state : undefined };
+  }
   if (type === UPDATE) return { type: 'update', path, seq, state: STATES[u8()] ?? 'active', deliveries: u32() };
   if (type !== PUT) throw new RangeError(`unknown record type ${type}`);
   const enqueuedAt = f64();

@@ -4,6 +4,8 @@ import { lockKey, type LockTokens } from './lock-token.js';
 import { parseTransfer, renderMessage, type StoredMessage } from './message.js';
 import type { MessageQueue } from './queue.js';
 import { LOCK_LOST, type Outcome } from './queue-types.js';
+import { handleSessionOperation } from './session-management.js';
+import { SESSION_LOCK_LOST } from './sessions.js';
 
 /** What $management answers: a status code (2xx is success), and on failure an AMQP error condition. */
 export interface ManagementResponse {
@@ -55,7 +57,10 @@ export function handleManagement(
         ? ok()
         : fail(404, NOT_FOUND, 'One or more of the scheduled messages were not found.');
     default:
-      return fail(501, 'amqp:not-implemented', `The switchyard emulator does not implement the operation '${String(operation)}'.`);
+      return (
+        handleSessionOperation(operation, body, queue, now) ??
+        fail(501, 'amqp:not-implemented', `The switchyard emulator does not implement the operation '${String(operation)}'.`)
+      );
   }
 }
 
@@ -66,8 +71,10 @@ function notSupported(what: string): ManagementResponse {
 function peek(queue: MessageQueue, body: Body): ManagementResponse {
   const from = toNumber(body['from-sequence-number']) ?? 0;
   const count = Math.max(1, toNumber(body['message-count']) ?? 1);
+  const session = sessionIdOf(body);
   const messages: Array<{ message: Buffer }> = [];
   for (const msg of queue.fromSequence(from)) {
+    if (session !== undefined && msg.sessionId !== session) continue;
     messages.push({ message: renderMessage(msg, { deliveryCount: msg.deliveries, lockedUntil: msg.lock?.until }) });
     if (messages.length >= count) break;
   }
@@ -134,8 +141,14 @@ function updateDisposition(queue: MessageQueue, body: Body, now: number): Manage
 
 function receiveDeferred(queue: MessageQueue, body: Body, tokens: LockTokens, now: number): ManagementResponse {
   const seqs = sequenceNumbers(body['sequence-numbers']);
+  const session = sessionIdOf(body);
+  // A session receiver gets only its own session's deferred messages, locked as long as the session is.
+  const sessionLock = session === undefined ? undefined : queue.sessions?.get(session);
+  if (session !== undefined && queue.sessions && !(sessionLock && queue.sessions.isLocked(sessionLock, now))) {
+    return fail(410, SESSION_LOCK_LOST.condition, SESSION_LOCK_LOST.description);
+  }
   const msgs = seqs.map((seq) => queue.messages.get(seq));
-  if (msgs.some((m) => !m || m.state !== 'deferred' || m.lock)) {
+  if (msgs.some((m) => !m || m.state !== 'deferred' || m.lock || (session !== undefined && m.sessionId !== session))) {
     return fail(404, NOT_FOUND, 'Failed to lock one or more specified messages. Either the message is not deferred or it is already locked.');
   }
   const peekLock = toNumber(body['receiver-settle-mode']) !== 0;
@@ -147,7 +160,7 @@ function receiveDeferred(queue: MessageQueue, body: Body, tokens: LockTokens, no
       queue.remove(msg);
       return { message: renderMessage(msg, { deliveryCount }), 'lock-token': rhea.types.wrap_uuid(token.guid) };
     }
-    const until = queue.lock(msg, token, undefined, now);
+    const until = queue.lock(msg, token, undefined, now, sessionLock?.lockedUntil);
     const message = renderMessage(msg, { deliveryCount, lockedUntil: until, lockToken: token.guid });
     return { message, 'lock-token': rhea.types.wrap_uuid(token.guid) };
   });
@@ -159,9 +172,17 @@ function schedule(target: SendTarget, body: Body, now: number): ManagementRespon
   for (const entry of asArray(body.messages)) {
     const encoded = (entry as Body | undefined)?.message;
     if (!Buffer.isBuffer(encoded)) return fail(400, 'amqp:invalid-field', 'Each scheduled message needs a "message" binary.');
-    seqs.push(...target.send(parseTransfer(encoded, 0), now));
+    const messages = parseTransfer(encoded, 0);
+    const refused = target.refuses(messages);
+    if (refused) return fail(400, refused.condition, refused.description);
+    seqs.push(...target.send(messages, now));
   }
   return ok({ 'sequence-numbers': rhea.types.wrap_array(seqs, 0x81, undefined) });
+}
+
+function sessionIdOf(body: Body): string | undefined {
+  const id = body['session-id'];
+  return typeof id === 'string' ? id : undefined;
 }
 
 function asArray(value: unknown): unknown[] {

@@ -51,13 +51,15 @@ export interface StoredMessage extends IncomingMessage {
   lock?: Lock;
   /** True while its sequence number sits in the queue's ready structure. */
   ready: boolean;
+  /** Its SessionId, read when it enters a session-enabled queue (undefined elsewhere). */
+  sessionId: string | undefined;
 }
 
 /**
  * Makes a stored message. Every stored message is built here with the same fields in the same order, so V8 gives
  * them all one hidden class (object spreads gave each message its own, tripling the heap per message).
  */
-export function storedMessage(m: Omit<StoredMessage, 'lock' | 'ready'>): StoredMessage {
+export function storedMessage(m: Omit<StoredMessage, 'lock' | 'ready' | 'sessionId'> & { sessionId?: string }): StoredMessage {
   return {
     bare: m.bare,
     annotations: m.annotations,
@@ -72,6 +74,7 @@ export function storedMessage(m: Omit<StoredMessage, 'lock' | 'ready'>): StoredM
     deliveries: m.deliveries,
     lock: undefined,
     ready: false,
+    sessionId: m.sessionId,
   };
 }
 
@@ -242,6 +245,14 @@ export function readProperties(bare: Buffer): DecodedFields {
   );
   if (sections.length === 0) return {};
   return decodeSections(bare.subarray(sections[0]!.start, sections[sections.length - 1]!.end));
+}
+
+/** The SessionId (AMQP group-id) of a bare message; undefined when it has none. */
+export function readSessionId(bare: Buffer): string | undefined {
+  const props = splitSections(bare).find((s) => s.code === Section.properties);
+  if (!props) return undefined;
+  const id = decodeSections(bare.subarray(props.start, props.end)).group_id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmulatorConfigError } from './config.js';
 import type { Journal, QueueRef } from './journal.js';
-import { encodePut, encodeRemove, encodeUpdate, readRecords } from './log-records.js';
+import { encodePut, encodeRemove, encodeSessionState, encodeUpdate, readRecords } from './log-records.js';
 import { storedMessage, type StoredMessage } from './message.js';
 import type { Namespace } from './namespace.js';
 import type { MessageQueue } from './queue.js';
@@ -28,7 +28,10 @@ export async function openFileJournal(dir: string, ns: Namespace, log: (line: st
   // Compaction: the new log holds one record per live message, written aside and renamed into place.
   const tmp = `${path}.tmp`;
   const fresh = await open(tmp, 'w');
-  for (const queue of queues) for (const msg of queue.messages.values()) await fresh.write(encodePut(queue.path, msg));
+  for (const queue of queues) {
+    for (const msg of queue.messages.values()) await fresh.write(encodePut(queue.path, msg));
+    for (const s of queue.sessions?.withState() ?? []) await fresh.write(encodeSessionState(queue.path, s.id, s.state));
+  }
   for (const raw of kept) await fresh.write(raw);
   await fresh.sync();
   await fresh.close();
@@ -75,6 +78,10 @@ function replay(buf: Buffer, ns: Namespace, log: (line: string) => void): { queu
       continue;
     }
     queues.add(queue);
+    if (record.type === 'session-state') {
+      queue.restoreSessionState(record.sessionId, record.state);
+      continue;
+    }
     const seq = record.type === 'put' ? record.msg.seq : record.seq;
     ns.counterFor(record.path)?.seen(seq);
     const existing = queue.messages.get(seq);
@@ -106,6 +113,9 @@ class FileJournal implements Journal {
   }
   update(queue: QueueRef, msg: StoredMessage): void {
     this.append(encodeUpdate(queue.path, msg));
+  }
+  sessionState(queue: QueueRef, sessionId: string, state: Buffer | undefined): void {
+    this.append(encodeSessionState(queue.path, sessionId, state));
   }
 
   commit(): Promise<void> | undefined {

@@ -1,6 +1,7 @@
 import type { Journal } from './journal.js';
 import type { LockToken, LockTokens } from './lock-token.js';
 import type { StoredMessage } from './message.js';
+import type { Session, SessionHolder } from './sessions.js';
 
 /** A receiver link as a queue sees it. */
 export interface QueueConsumer {
@@ -9,6 +10,9 @@ export interface QueueConsumer {
   /** Hands one message over; for peek-lock it is already locked with `token`. */
   deliver(msg: StoredMessage, deliveryCount: number, token: LockToken, lockedUntil: number | undefined): void;
   readonly peekLock: boolean;
+  /** A session receiver: the session it holds (it takes only that session's messages), and as whom. */
+  readonly session?: Session;
+  readonly holder?: SessionHolder;
 }
 
 /** How a receiver settles a locked message. */

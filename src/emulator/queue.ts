@@ -1,8 +1,9 @@
 import type { QueueSettings } from './config.js';
 import type { LockToken } from './lock-token.js';
-import { storedMessage, withApplicationProperties, type StoredMessage } from './message.js';
+import { readSessionId, storedMessage, withApplicationProperties, type StoredMessage } from './message.js';
 import { LOCK_LOST, type Outcome, type QueueConsumer, type QueueEnv, type SettleError } from './queue-types.js';
 import { ReadyQueue, SequenceIndex } from './seq-structures.js';
+import { SessionTable, type Session } from './sessions.js';
 
 /**
  * One queue of messages: a queue, a subscription, or either one's dead-letter sub-queue. Holds messages by
@@ -18,16 +19,24 @@ export class MessageQueue {
   private consumers: QueueConsumer[] = [];
   private turn = 0;
   private pumping = false;
+  /** Set on a session-enabled queue: its messages are ready per session, and only session receivers take them. */
+  readonly sessions?: SessionTable;
 
   constructor(
     readonly path: string,
     readonly settings: QueueSettings,
     private readonly env: QueueEnv,
     readonly deadLetter?: MessageQueue,
-  ) {}
+  ) {
+    if (settings.requiresSession) this.sessions = new SessionTable();
+  }
 
   /** Stores a message (already numbered) and offers it to the consumers. */
   add(msg: StoredMessage, journal = true): void {
+    if (this.sessions) {
+      msg.sessionId ??= readSessionId(msg.bare) ?? '';
+      this.sessions.of(msg.sessionId).messages += 1;
+    }
     this.messages.set(msg.seq, msg);
     this.index.add(msg.seq);
     if (msg.state === 'scheduled') this.scheduled.add(msg);
@@ -42,6 +51,32 @@ export class MessageQueue {
 
   detach(consumer: QueueConsumer): void {
     this.consumers = this.consumers.filter((c) => c !== consumer);
+    if (consumer.session && consumer.holder) this.sessions?.unlock(consumer.session, consumer.holder);
+  }
+
+  /** Extends a session's lock, and with it the locks of the session's messages. */
+  renewSession(session: Session, now: number): void {
+    session.lockedUntil = now + this.settings.lockDurationMs;
+    for (const msg of this.locks.values()) if (msg.sessionId === session.id) msg.lock!.until = session.lockedUntil;
+  }
+
+  setSessionState(session: Session, state: Buffer | undefined): void {
+    session.state = state;
+    this.env.journal.sessionState(this, session.id, state);
+    this.sessions!.forgetIfEmpty(session);
+  }
+
+  /** Replaying the data log: a session's state as last set. */
+  restoreSessionState(id: string, state: Buffer | undefined): void {
+    if (!this.sessions) return;
+    const session = this.sessions.of(id);
+    session.state = state;
+    this.sessions.forgetIfEmpty(session);
+  }
+
+  /** The session a stored message belongs to (session-enabled queues only). */
+  sessionOf(msg: StoredMessage): Session | undefined {
+    return this.sessions?.get(msg.sessionId ?? '');
   }
 
   /** Sequence numbers from `from` upwards that are still held, in order. */
@@ -58,6 +93,7 @@ export class MessageQueue {
     this.pumping = true;
     try {
       const now = Date.now();
+      if (this.sessions) return this.pumpSessions(now);
       while (this.readyCount > 0) {
         const consumer = this.nextConsumer();
         if (!consumer) break;
@@ -67,6 +103,19 @@ export class MessageQueue {
       }
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /** Each session receiver gets its own session's messages, in order. */
+  private pumpSessions(now: number): void {
+    for (const consumer of this.consumers) {
+      const session = consumer.session;
+      if (!session) continue;
+      while (session.readyCount > 0 && consumer.capacity() > 0) {
+        const msg = this.popReady(now, session.ready);
+        if (!msg) break;
+        this.handOver(msg, consumer, now);
+      }
     }
   }
 
@@ -82,14 +131,13 @@ export class MessageQueue {
     return undefined;
   }
 
-  private popReady(now: number): StoredMessage | undefined {
+  private popReady(now: number, from = this.ready): StoredMessage | undefined {
     for (;;) {
-      const seq = this.ready.shift();
+      const seq = from.shift();
       if (seq === undefined) return undefined;
       const msg = this.messages.get(seq);
       if (!msg || !msg.ready) continue;
-      msg.ready = false;
-      this.readyCount -= 1;
+      this.unready(msg);
       if (msg.state !== 'active' || msg.lock) continue;
       if (msg.expiresAt <= now) {
         this.expire(msg);
@@ -104,7 +152,8 @@ export class MessageQueue {
     msg.deliveries += 1;
     const token = this.env.tokens.next();
     if (consumer.peekLock) {
-      const until = this.lock(msg, token, consumer, now);
+      // A session message's lock is the session's lock.
+      const until = this.lock(msg, token, consumer, now, consumer.session?.lockedUntil);
       consumer.deliver(msg, deliveryCount, token, until);
     } else {
       this.remove(msg);
@@ -113,8 +162,7 @@ export class MessageQueue {
   }
 
   /** Locks a message for a holder (a consumer, or undefined for $management) and returns the lock's expiry. */
-  lock(msg: StoredMessage, token: LockToken, holder: object | undefined, now: number): number {
-    const until = now + this.settings.lockDurationMs;
+  lock(msg: StoredMessage, token: LockToken, holder: object | undefined, now: number, until = now + this.settings.lockDurationMs): number {
     msg.lock = { key: token.key, until, holder };
     this.locks.set(token.key, msg);
     return until;
@@ -124,7 +172,20 @@ export class MessageQueue {
     if (msg.ready) return;
     msg.ready = true;
     this.readyCount += 1;
-    this.ready.push(msg.seq);
+    const session = this.sessionOf(msg);
+    if (session) {
+      session.readyCount += 1;
+      session.ready.push(msg.seq);
+    } else {
+      this.ready.push(msg.seq);
+    }
+  }
+
+  private unready(msg: StoredMessage): void {
+    msg.ready = false;
+    this.readyCount -= 1;
+    const session = this.sessionOf(msg);
+    if (session) session.readyCount -= 1;
   }
 
   /** Takes a message out of the queue for good. */
@@ -134,12 +195,14 @@ export class MessageQueue {
     this.index.removed((seq) => this.messages.has(seq));
     if (msg.lock) this.locks.delete(msg.lock.key);
     msg.lock = undefined;
-    if (msg.ready) {
-      msg.ready = false;
-      this.readyCount -= 1;
-    }
+    if (msg.ready) this.unready(msg);
     this.scheduled.delete(msg);
     this.env.journal.remove(this, msg.seq);
+    const session = this.sessionOf(msg);
+    if (session) {
+      session.messages -= 1;
+      this.sessions!.forgetIfEmpty(session);
+    }
   }
 
   /** The locked message for a lock key, if the lock is still valid (an expired one is released first). */
@@ -241,6 +304,8 @@ export class MessageQueue {
 
   /** Ends expired locks and brings due scheduled messages in; called by the broker's timer. */
   tick(now: number): void {
+    // Expired sessions first: their receivers go before the messages they held are offered again.
+    this.sessions?.expireDue(now);
     for (const msg of this.locks.values()) if (msg.lock!.until <= now) this.release(msg);
     for (const msg of this.scheduled) {
       if ((msg.scheduledAt ?? 0) > now) continue;

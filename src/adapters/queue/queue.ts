@@ -1,3 +1,5 @@
+import { UsageError } from '../../core/errors.js';
+
 /**
  * The queue port: what the queue commands need from a message broker, in broker-neutral terms.
  * The Azure Service Bus implementation lives in service-bus-queue.ts; commands never see an SDK type.
@@ -115,6 +117,21 @@ export interface LockedReceiver {
   close(): Promise<void>;
 }
 
+/**
+ * A peek-lock receiver holding one session's lock: it receives only that session's messages, in order. Its
+ * renewLock renews the session lock (which covers every message of the session).
+ */
+export interface SessionReceiver extends LockedReceiver {
+  readonly sessionId: string;
+  /** The session state as the SDK decodes it (JSON where it was JSON, else bytes); null when none. */
+  getState(): Promise<unknown>;
+}
+
+/** A receive or send that needs sessions on an entity that requires them (exit 2 unless a command adapts). */
+export class SessionsRequiredError extends UsageError {
+  override name = 'SessionsRequiredError';
+}
+
 /** A receive-and-delete receiver: every message it hands over is already gone from the entity (purge). */
 export interface DeletingReceiver {
   /** Receives and so deletes up to `max` messages; how many, 0 when none arrived within maxWaitMs. */
@@ -143,8 +160,15 @@ export interface QueuePort {
   peek(entity: EntityRef, options: PeekOptions): AsyncIterable<QueueMessage[]>;
   /** Opens a peek-lock receiver (connects and attaches, so a missing entity fails here). */
   openReceiver(entity: EntityRef): Promise<LockedReceiver>;
+  /**
+   * Accepts a session in peek-lock mode: the one named, or else the next one with messages; undefined when no
+   * session is free. A named session held by another receiver is an UnavailableError.
+   */
+  acceptSession(entity: EntityRef, sessionId?: string): Promise<SessionReceiver | undefined>;
   /** Opens a receive-and-delete receiver: what it receives is deleted, no copy kept (purge). */
   openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver>;
+  /** acceptSession in receive-and-delete mode (purge of a session-enabled entity). */
+  acceptDeletingSession(entity: EntityRef, sessionId?: string): Promise<(DeletingReceiver & { readonly sessionId: string }) | undefined>;
   /** Opens a sender on a queue or topic (connects and attaches, so a missing entity fails here). */
   openSender(target: string): Promise<QueueSender>;
   /** One-call convenience: open a sender, send everything in batches, close it. Returns how many were sent. */

@@ -1,4 +1,5 @@
 import { AuthError, InterruptedError, SwitchyardError, UnavailableError, UsageError } from '../../core/errors.js';
+import { SessionsRequiredError } from './queue.js';
 
 /** What was being done when an error happened, for the message the user reads. */
 export interface ErrorScope {
@@ -93,6 +94,12 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
     case 'MessageSizeExceeded':
       return new UsageError(`a message is too large for ${where}`, { hint: 'the link limits message size; shrink the body', cause: error });
   }
+  if (/does not require sessions/i.test(message)) {
+    return new UsageError(`${where} does not require sessions: it has no session to ${scope.operation}`, {
+      hint: 'leave out --session (sessions exist only on queues and subscriptions created with requiresSession)',
+      cause: error,
+    });
+  }
   // Peeking or receiving from a topic is a usage mistake, not an outage: only its subscriptions hold messages.
   if (scope.operation !== 'send' && /\btopic\b/i.test(message) && /InvalidOperation|not.allowed|subscription/i.test(message)) {
     const topic = (scope.entity ?? '').split('/')[0] || '<topic>';
@@ -103,13 +110,19 @@ export function mapServiceBusError(error: unknown, scope: ErrorScope): Error {
   }
   if (/SessionId was not set|requires sessions|sessionful|session-enabled/i.test(message)) {
     if (scope.operation === 'send') {
-      return new UsageError(`${where} requires sessions: every message needs a sessionId`, {
+      return new SessionsRequiredError(`${where} requires sessions: every message needs a sessionId`, {
         hint: 'set "sessionId" on each line of the file, or pass --session-id with --body',
         cause: error,
       });
     }
-    return new UsageError(`${where} requires sessions, which switchyard cannot ${scope.operation} from yet`, {
-      hint: 'peek works on session-enabled entities; to move their messages use a session-aware consumer',
+    return new SessionsRequiredError(`${where} requires sessions: a plain receiver cannot ${scope.operation} from it`, {
+      hint: 'receive one session with --session <id>; drain and purge visit every session by themselves',
+      cause: error,
+    });
+  }
+  if (e.code === 'SessionCannotBeLocked') {
+    return new UnavailableError(`cannot ${scope.operation} on ${where}: it is locked by another receiver`, {
+      hint: 'wait until that consumer lets it go (or its session lock expires) and run again; if the entity does not require sessions, leave out --session',
       cause: error,
     });
   }

@@ -7,7 +7,9 @@ import {
   type ServiceBusReceiver,
   type ServiceBusReceiverOptions,
   type ServiceBusSender,
+  type ServiceBusSessionReceiver,
   type PeekMessagesOptions,
+  isServiceBusError,
 } from '@azure/service-bus';
 import { withCallSignal } from '../../core/abort.js';
 import { UsageError } from '../../core/errors.js';
@@ -28,6 +30,7 @@ import type {
   QueuePortOptions,
   QueueSender,
   ReceiveOptions,
+  SessionReceiver,
 } from './queue.js';
 import { mapServiceBusError, type ErrorScope } from './service-bus-errors.js';
 
@@ -133,8 +136,47 @@ class ServiceBusQueuePort implements QueuePort {
     return new SdkLockedReceiver(this.createReceiver(entity), this.scope('receive', entityPath(entity)));
   }
 
+  async acceptSession(entity: EntityRef, sessionId?: string): Promise<SessionReceiver | undefined> {
+    const receiver = await this.acceptSdkSession(entity, sessionId, 'peekLock');
+    if (!receiver) return undefined;
+    return new SdkSessionReceiver(receiver, this.scope('receive', `${entityPath(entity)} (session "${receiver.sessionId}")`));
+  }
+
+  async acceptDeletingSession(entity: EntityRef, sessionId?: string): Promise<(DeletingReceiver & { readonly sessionId: string }) | undefined> {
+    const receiver = await this.acceptSdkSession(entity, sessionId, 'receiveAndDelete');
+    if (!receiver) return undefined;
+    return { ...this.deleting(receiver, entity), sessionId: receiver.sessionId };
+  }
+
+  /** The next session with messages (undefined when none is free), or the one named. */
+  private async acceptSdkSession(entity: EntityRef, sessionId: string | undefined, mode: 'peekLock' | 'receiveAndDelete'): Promise<ServiceBusSessionReceiver | undefined> {
+    const path = entityPath(entity);
+    const scope = this.scope(sessionId === undefined ? 'accept a session' : `accept session "${sessionId}"`, path);
+    const options = { ...RECEIVER_OPTIONS, receiveMode: mode };
+    let receiver: ServiceBusSessionReceiver;
+    try {
+      if (sessionId === undefined) {
+        receiver = entity.subscription
+          ? await this.client.acceptNextSession(entity.name, entity.subscription, options)
+          : await this.client.acceptNextSession(entity.name, options);
+      } else {
+        receiver = entity.subscription
+          ? await this.client.acceptSession(entity.name, entity.subscription, sessionId, options)
+          : await this.client.acceptSession(entity.name, sessionId, options);
+      }
+    } catch (error) {
+      // Next-available: Service Bus answers "no free session with messages" with a timeout.
+      if (sessionId === undefined && isServiceBusError(error) && error.code === 'ServiceTimeout') return undefined;
+      throw mapServiceBusError(error, scope);
+    }
+    return receiver;
+  }
+
   async openDeletingReceiver(entity: EntityRef): Promise<DeletingReceiver> {
-    const receiver = this.createReceiver(entity, 'receiveAndDelete');
+    return this.deleting(this.createReceiver(entity, 'receiveAndDelete'), entity);
+  }
+
+  private deleting(receiver: ServiceBusReceiver, entity: EntityRef): DeletingReceiver {
     const scope = this.scope('purge', entityPath(entity));
     return {
       deleteBatch: async (max, options) => {
@@ -184,7 +226,7 @@ class SdkLockedReceiver implements LockedReceiver {
   private readonly sdk = new WeakMap<LockedMessage, ServiceBusReceivedMessage>();
 
   constructor(
-    private readonly receiver: ServiceBusReceiver,
+    protected readonly receiver: ServiceBusReceiver,
     private readonly scope: ErrorScope,
   ) {}
 
@@ -194,7 +236,7 @@ class SdkLockedReceiver implements LockedReceiver {
     return m;
   }
 
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  protected async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
@@ -229,6 +271,34 @@ class SdkLockedReceiver implements LockedReceiver {
 
   async close(): Promise<void> {
     await this.receiver.close().catch(() => {});
+  }
+}
+
+/** A session's receiver: a message lock is the session lock, so renewing one renews the session's. */
+class SdkSessionReceiver extends SdkLockedReceiver implements SessionReceiver {
+  /** One renewal serves every message that asks meanwhile (a lock keeper asks for each message of a batch). */
+  private renewing?: Promise<Date>;
+
+  constructor(
+    private readonly session: ServiceBusSessionReceiver,
+    scope: ErrorScope,
+  ) {
+    super(session, scope);
+  }
+
+  get sessionId(): string {
+    return this.session.sessionId;
+  }
+
+  override async renewLock(message: LockedMessage): Promise<Date | null> {
+    this.renewing ??= this.call('renew session lock', () => this.session.renewSessionLock()).finally(() => (this.renewing = undefined));
+    const until = await this.renewing;
+    message.lockedUntil = until;
+    return until;
+  }
+
+  async getState(): Promise<unknown> {
+    return (await this.call('get session state', () => this.session.getSessionState())) ?? null;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { idText } from '../../adapters/queue/message-codec.js';
-import type { LockedMessage, LockedReceiver, OutgoingMessage, QueueMessage, QueueSender } from '../../adapters/queue/index.js';
+import { SessionsRequiredError, type LockedMessage, type LockedReceiver, type OutgoingMessage, type QueueMessage, type QueueSender } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { MAX_UNSETTLED } from './drain-loop.js';
 import { InFlight } from './in-flight.js';
@@ -19,6 +19,11 @@ export interface ScanDeps {
   match: (m: QueueMessage) => boolean;
   /** The copy to send for a dead letter. */
   copy: (m: QueueMessage) => OutgoingMessage;
+  /** --session-id: the sessionId given to copies of dead letters that have none. */
+  sessionId?: string;
+  /** Learnt from the first refusal: the target requires sessions, so a copy without a sessionId cannot go. */
+  sessionTarget: boolean;
+  warn: (text: string) => void;
 }
 
 export interface ScanOptions {
@@ -33,6 +38,8 @@ export interface ScanState {
   skipped: number;
   /** Copies accepted whose dead letter could not be completed: in both places. */
   duplicates: number;
+  /** Dead letters held back because the target requires sessions and they have no sessionId. */
+  sessionless: number;
 }
 
 /**
@@ -100,14 +107,17 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
           picked += 1;
         } else skip.push(m);
       }
-      inFlight.park(receiver, skip);
-      held.get(receiver)!.push(...skip);
-      holding += skip.length;
+      const holdBack = (messages: LockedMessage[]) => {
+        inFlight.park(receiver, messages);
+        held.get(receiver)!.push(...messages);
+        holding += messages.length;
+      };
+      holdBack(skip);
       ahead.prefetch();
       // Sized by its first message: a cheap estimate, enough to keep batches of large messages small.
       ahead.observe(batch.length, JSON.stringify(batch[0]!.message).length * batch.length);
       if (again.length) settle(receiver, again, false);
-      await resubmitBatch(deps, receiver, chosen, sent, state, inFlight, (accepted) => settle(receiver, accepted, true));
+      await resubmitBatch(deps, receiver, chosen, sent, state, inFlight, (accepted) => settle(receiver, accepted, true), holdBack);
       spinner.text(`resubmitted ${state.resubmitted}, ${holding} not matching`);
       ahead.prefetch();
     }
@@ -137,12 +147,14 @@ export async function scanAndResubmit(ctx: Context, options: ScanOptions, deps: 
 async function resubmitBatch(
   deps: ScanDeps,
   receiver: LockedReceiver,
-  chosen: LockedMessage[],
+  all: LockedMessage[],
   sent: Set<string>,
   state: ScanState,
   inFlight: InFlight,
   accepted: (done: LockedMessage[]) => void,
+  holdBack: (messages: LockedMessage[]) => void,
 ): Promise<void> {
+  const chosen = deps.sessionTarget ? withSessionOnly(deps, all, state, holdBack) : all;
   if (chosen.length === 0) return;
   let count = 0;
   let failure: { error: unknown } | undefined;
@@ -155,12 +167,39 @@ async function resubmitBatch(
   for (const m of done) if (m.message.sequenceNumber !== null) sent.add(m.message.sequenceNumber);
   state.resubmitted += done.length;
   if (done.length) accepted(done);
+  // A session-enabled target shows itself by refusing a copy without a sessionId (nothing of that batch was
+  // taken): what is left goes again, without the dead letters that have none.
+  if (failure && failure.error instanceof SessionsRequiredError && !deps.sessionTarget) {
+    deps.sessionTarget = true;
+    return resubmitBatch(deps, receiver, chosen.slice(count), sent, state, inFlight, accepted, holdBack);
+  }
   if (failure) {
     const unsent = chosen.slice(count);
     inFlight.release(receiver, unsent);
     await settleLimit(unsent, 64, (m) => receiver.abandon(m));
     throw failure.error;
   }
+}
+
+/** The dead letters that can go to a session-enabled target; the others are held (left untouched) with a warning. */
+function withSessionOnly(deps: ScanDeps, chosen: LockedMessage[], state: ScanState, holdBack: (messages: LockedMessage[]) => void): LockedMessage[] {
+  const ok: LockedMessage[] = [];
+  const without: LockedMessage[] = [];
+  for (const m of chosen) {
+    if (m.message.sessionId !== null || deps.sessionId !== undefined) ok.push(m);
+    else without.push(m);
+  }
+  if (without.length === 0) return ok;
+  // Not sent, so not in flight any more: held like non-matching dead letters, and abandoned untouched at the end.
+  holdBack(without);
+  state.sessionless += without.length;
+  for (const m of without) {
+    deps.warn(
+      `skipped dead letter ${idText(m.message.messageId) || '(without messageId)'} (sequence number ${m.message.sequenceNumber ?? '?'}): ` +
+        `it has no sessionId and ${deps.target} requires sessions; pass --session-id <id> to give it one`,
+    );
+  }
+  return ok;
 }
 
 function journalLines(done: LockedMessage[], target: string): string {

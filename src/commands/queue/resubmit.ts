@@ -12,6 +12,7 @@ interface ResubmitFlags extends ConnectionFlags {
   dryRun?: boolean;
   yes?: boolean;
   newMessageId?: boolean;
+  sessionId?: string;
 }
 
 /** `switchyard queue resubmit <entity>`: dead letters back to work, each completed only after its copy was accepted. */
@@ -27,6 +28,7 @@ export function resubmitCommand(rt: Runtime): Command {
       .option('--journal <file>', 'append each resubmitted sequence number and target to this file (flushed per batch)')
       .option('--idle-timeout <duration>', 'stop when no dead letter arrives for this long', '3s')
       .option('--new-message-id', 'give each copy a fresh messageId (the original is kept in the switchyard-original-message-id property); needed when the target has duplicate detection on')
+      .option('--session-id <id>', 'sessionId for copies of dead letters that have none (a session-enabled target refuses them otherwise)')
       .option('--dry-run', 'only peek and report what would be resubmitted')
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
   )
@@ -36,6 +38,8 @@ export function resubmitCommand(rt: Runtime): Command {
         '  switchyard queue resubmit orders --where tenant=eu --journal resubmit.log --yes\n' +
         '  switchyard queue resubmit events/subscriptions/billing --to billing-retry --yes\n\n' +
         'Dead letters that do not match stay where they are, but their delivery count rises by one.\n' +
+        'Copies keep their sessionId; into a session-enabled target, a dead letter without one is skipped with a\n' +
+        'warning naming it, unless --session-id gives it one.\n' +
         `A send failure stops the run: what was not resubmitted stays a dead letter.\n${EXIT_CODES_HELP}`,
     )
     .action(async (entity: string, opts: ResubmitFlags, cmd: Command) => {
@@ -57,6 +61,7 @@ export function resubmitCommand(rt: Runtime): Command {
         dryRun: opts.dryRun === true,
         yes: opts.yes === true,
         newMessageId: opts.newMessageId === true,
+        sessionId: opts.sessionId,
       };
       const ctx = createContext(rt, cmd, connectionSettings(opts));
       await runResubmit(ctx, input);

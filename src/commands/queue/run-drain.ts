@@ -5,6 +5,7 @@ import {
   entityPath,
   resolveQueueConnection,
   type EntityRef,
+  type LockedReceiver,
   type QueuePort,
 } from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
@@ -12,6 +13,7 @@ import { checkOutputPath } from '../../core/output-path.js';
 import { InterruptedError, UsageError, isSwitchyardError } from '../../core/errors.js';
 import { drainLoop, fileWriter } from './drain-loop.js';
 import { LINKS } from './receive-ahead.js';
+import { sessionIdleMs, visitWith } from './session-visit.js';
 import { closeReceivers, fileTimestamp, openReceivers, plural, portFor, rate } from './shared.js';
 
 export interface DrainInput {
@@ -20,8 +22,10 @@ export interface DrainInput {
   out?: string;
   /** Stop after this many messages; default all. */
   max?: number;
-  /** Stop when no message arrives for this long; default 3 s. */
+  /** Stop when no message arrives for this long; default 3 s (a session is left after at most 1 s without one). */
   idleTimeoutMs?: number;
+  /** Only this session of a session-enabled entity (without it, every session is visited). */
+  session?: string;
   dryRun?: boolean;
   yes?: boolean;
   /** Messages per receive; by default it grows from 100 to 500 while batches come back full. */
@@ -38,6 +42,8 @@ export interface DrainResult {
   /** Written to the file but not completed (lock lost): also still in the queue. */
   notCompleted: number;
   dryRun: boolean;
+  /** Sessions visited (0 for an entity without sessions). */
+  sessions: number;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 3_000;
@@ -66,7 +72,7 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
     }
     throw new UsageError(`cannot create ${file}: ${(error as Error).message}`, { hint: 'pass --out with a writable path' });
   }
-  const state = { drained: 0, notCompleted: 0 };
+  const state = { drained: 0, notCompleted: 0, sessions: 0 };
   let failure: unknown;
   const started = Date.now();
   const spinner = ctx.out.spinner(`draining ${path}`);
@@ -74,17 +80,39 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   let owned = false;
   try {
     ({ port, owned } = await portFor(ctx, input.port));
-    const receivers = await openReceivers(port, input.entity, LINKS);
-    try {
+    const progress = (n: number) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`);
+    const max = input.max ?? Number.POSITIVE_INFINITY;
+    const idleTimeoutMs = input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const write = fileWriter(handle);
+    const entity = input.entity;
+    const open = port;
+    // Several links on a plain entity, received on in turn; a session has one link, so its order is kept.
+    const openers = {
+      plain: async () => links(await openReceivers(open, entity, LINKS)),
+      session: async (id?: string) => {
+        const r = await open.acceptSession(entity, id);
+        return r && { ...links([r]), sessionId: r.sessionId };
+      },
+    };
+    // A session-enabled entity is drained one session at a time, so the file keeps each session's order.
+    const more = () => state.drained < max && !ctx.signal.aborted;
+    state.sessions = await visitWith(openers, entity, { session: input.session, more }, async ({ receivers }, sessionId) => {
+      const before = state.drained;
       const options = {
-        max: input.max ?? Number.POSITIVE_INFINITY,
-        idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        max: max - before,
+        idleTimeoutMs: sessionId === undefined ? idleTimeoutMs : sessionIdleMs(idleTimeoutMs),
         batchSize: input.batchSize,
       };
-      await drainLoop(ctx, receivers, options, fileWriter(handle), state, (n) => spinner.text(`drained ${plural(n, 'message')} (${rate(n, Date.now() - started)})`));
-    } finally {
-      await closeReceivers(receivers);
-    }
+      // Each visit counts on its own (drainLoop sets what it could not complete), then adds to the whole.
+      const visit = { drained: 0, notCompleted: 0 };
+      try {
+        await drainLoop(ctx, receivers, options, write, visit, (n) => progress(before + n));
+      } finally {
+        state.drained += visit.drained;
+        state.notCompleted += visit.notCompleted;
+      }
+      return visit.drained;
+    });
   } catch (error) {
     failure = error;
   } finally {
@@ -98,7 +126,11 @@ export async function runDrain(ctx: Context, input: DrainInput): Promise<DrainRe
   summarize(ctx, path, file, state, elapsed, failure !== undefined || interrupted);
   if (interrupted) throw new InterruptedError(`interrupted: drained ${plural(state.drained, 'message')} before stopping`);
   if (failure) throw failure;
-  return { drained: state.drained, file: state.drained ? file : null, notCompleted: state.notCompleted, dryRun: false };
+  return { drained: state.drained, file: state.drained ? file : null, notCompleted: state.notCompleted, dryRun: false, sessions: state.sessions };
+}
+
+function links(receivers: LockedReceiver[]): { receivers: LockedReceiver[]; close(): Promise<void> } {
+  return { receivers, close: () => closeReceivers(receivers) };
 }
 
 function resolveOut(ctx: Context, input: DrainInput): string {
@@ -110,7 +142,7 @@ function summarize(
   ctx: Context,
   path: string,
   file: string,
-  state: { drained: number; notCompleted: number },
+  state: { drained: number; notCompleted: number; sessions: number },
   elapsedMs: number,
   failed: boolean,
 ): void {
@@ -118,7 +150,8 @@ function summarize(
     if (!failed) ctx.out.info(`${path} is empty: nothing drained, no file written`);
     return;
   }
-  ctx.out.info(`drained ${plural(state.drained, 'message')} from ${path} into ${file} in ${(elapsedMs / 1000).toFixed(1)}s (${rate(state.drained, elapsedMs)})`);
+  const sessions = state.sessions > 0 ? ` (${plural(state.sessions, 'session')})` : '';
+  ctx.out.info(`drained ${plural(state.drained, 'message')} from ${path}${sessions} into ${file} in ${(elapsedMs / 1000).toFixed(1)}s (${rate(state.drained, elapsedMs)})`);
   if (state.notCompleted > 0) {
     ctx.out.warn(
       `${plural(state.notCompleted, 'message')} written to the file could not be completed (lock lost); ` +
@@ -138,6 +171,7 @@ async function dryRun(ctx: Context, input: DrainInput): Promise<DrainResult> {
   try {
     for await (const page of port.peek(input.entity, { count, signal: ctx.signal })) {
       for (const m of page) {
+        if (input.session !== undefined && m.sessionId !== input.session) continue;
         seen += 1;
         first ??= m.enqueuedTimeUtc;
         last = m.enqueuedTimeUtc ?? last;
@@ -152,5 +186,5 @@ async function dryRun(ctx: Context, input: DrainInput): Promise<DrainResult> {
     const more = seen >= count && input.max === undefined ? ` (stopped counting at ${plural(count, 'message')}; pass --max to look further)` : '';
     ctx.out.info(`dry run: would drain ${plural(seen, 'message')} from ${path}, enqueued ${first ?? '?'} to ${last ?? '?'}${more}; nothing was changed`);
   }
-  return { drained: 0, file: null, notCompleted: 0, dryRun: true };
+  return { drained: 0, file: null, notCompleted: 0, dryRun: true, sessions: 0 };
 }

@@ -1,9 +1,17 @@
-import { entityPath, resolveQueueConnection, type EntityRef, type QueueMessage, type QueuePort } from '../../adapters/queue/index.js';
+import {
+  entityPath,
+  resolveQueueConnection,
+  type DeletingReceiver,
+  type EntityRef,
+  type QueueMessage,
+  type QueuePort,
+} from '../../adapters/queue/index.js';
 import type { Context } from '../../core/context.js';
 import { InterruptedError, isSwitchyardError } from '../../core/errors.js';
 import { HOLD_LIMIT, purgeAll, purgeMatching } from './purge-loop.js';
 import { matcher, type Filters } from './resubmit-filter.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from './run-drain.js';
+import { sessionIdleMs, visitWith } from './session-visit.js';
 import { plural, portFor, rate } from './shared.js';
 
 export interface PurgeInput extends Filters {
@@ -12,6 +20,8 @@ export interface PurgeInput extends Filters {
   olderThanMs?: number;
   /** Delete at most this many. */
   max?: number;
+  /** Only this session of a session-enabled entity (without it, every session is visited). */
+  session?: string;
   idleTimeoutMs?: number;
   dryRun?: boolean;
   yes?: boolean;
@@ -55,14 +65,7 @@ export async function runPurge(ctx: Context, input: PurgeInput): Promise<PurgeRe
   let owned = false;
   try {
     ({ port, owned } = await portFor(ctx, input.port));
-    if (match) {
-      const receiver = await port.openReceiver(input.entity);
-      result = await closing(receiver, () => purgeMatching(receiver, match, loop));
-    } else {
-      // Two links, so that one's round trip hides the other's (a remote namespace is latency-bound).
-      const receivers = [await port.openDeletingReceiver(input.entity), await port.openDeletingReceiver(input.entity)];
-      result.purged = await closing(receivers, () => purgeAll(receivers, loop));
-    }
+    result = await purgeVisits(ctx, port, input, match, loop);
   } catch (error) {
     failure = error;
     // What the batches before the failure deleted is gone: count it.
@@ -81,12 +84,69 @@ export async function runPurge(ctx: Context, input: PurgeInput): Promise<PurgeRe
   return finish(ctx, { purged: result.purged, skipped: result.skipped, dryRun: false });
 }
 
-async function closing<T>(receivers: { close(): Promise<void> } | { close(): Promise<void> }[], fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } finally {
-    await Promise.all((Array.isArray(receivers) ? receivers : [receivers]).map((r) => r.close()));
+type Loop = Parameters<typeof purgeAll>[1];
+
+/**
+ * The purge itself, over the entity or, for a session-enabled one, session by session as drain visits them: the
+ * next available session until none is left when everything goes (each is emptied), by name from peeking when
+ * filters leave messages behind (those sessions would come straight back). --session: that one only.
+ */
+async function purgeVisits(
+  ctx: Context,
+  port: QueuePort,
+  input: PurgeInput,
+  match: ((m: QueueMessage) => boolean) | undefined,
+  loop: Loop,
+): Promise<{ purged: number; skipped: number; stoppedAtHoldLimit: boolean }> {
+  const result = { purged: 0, skipped: 0, stoppedAtHoldLimit: false };
+  const max = input.max ?? Number.POSITIVE_INFINITY;
+  const more = () => result.purged < max && !ctx.signal.aborted && !result.stoppedAtHoldLimit;
+  const inSession = (sessionId: string | undefined): Loop => {
+    const left = { ...loop, max: max - result.purged, onProgress: (n: number) => loop.onProgress?.(result.purged + n) };
+    return sessionId === undefined ? left : { ...left, idleTimeoutMs: sessionIdleMs(loop.idleTimeoutMs) };
+  };
+  const options = {
+    session: input.session,
+    more,
+    sessionIds: match ? () => sessionsWithMessages(port, input.entity, ctx.signal) : undefined,
+    onBusy: (id: string) => ctx.out.warn(`session ${id} is locked by another receiver: not purged`),
+  };
+  if (match) {
+    const openers = { plain: () => port.openReceiver(input.entity), session: (id?: string) => port.acceptSession(input.entity, id) };
+    await visitWith(openers, input.entity, options, async (receiver, sessionId) => {
+      const r = await purgeMatching(receiver, match, inSession(sessionId));
+      result.purged += r.purged;
+      result.skipped += r.skipped;
+      result.stoppedAtHoldLimit ||= r.stoppedAtHoldLimit;
+      return r.purged;
+    });
+    return result;
   }
+  // Two links, so that one's round trip hides the other's (a remote namespace is latency-bound); a session has one.
+  const openers = {
+    plain: async () => links([await port.openDeletingReceiver(input.entity), await port.openDeletingReceiver(input.entity)]),
+    session: async (id?: string) => {
+      const r = await port.acceptDeletingSession(input.entity, id);
+      return r && { ...links([r]), sessionId: r.sessionId };
+    },
+  };
+  await visitWith(openers, input.entity, options, async ({ receivers }, sessionId) => {
+    const n = await purgeAll(receivers, inSession(sessionId));
+    result.purged += n;
+    return n;
+  });
+  return result;
+}
+
+function links(receivers: DeletingReceiver[]): { receivers: DeletingReceiver[]; close(): Promise<void> } {
+  return { receivers, close: async () => void (await Promise.all(receivers.map((r) => r.close()))) };
+}
+
+/** The sessions that have messages, from peeking (it locks nothing). */
+async function sessionsWithMessages(port: QueuePort, entity: EntityRef, signal: AbortSignal): Promise<string[]> {
+  const ids = new Set<string>();
+  for await (const page of port.peek(entity, { count: HOLD_LIMIT, signal })) for (const m of page) if (m.sessionId !== null) ids.add(m.sessionId);
+  return [...ids];
 }
 
 function finish(ctx: Context, result: PurgeResult): PurgeResult {
@@ -115,6 +175,7 @@ async function dryRun(ctx: Context, input: PurgeInput, match: ((m: QueueMessage)
   try {
     for await (const page of port.peek(input.entity, { count: HOLD_LIMIT, signal: ctx.signal })) {
       for (const m of page) {
+        if (input.session !== undefined && m.sessionId !== input.session) continue;
         seen += 1;
         if ((!match || match(m)) && would < max) would += 1;
         else skipped += 1;

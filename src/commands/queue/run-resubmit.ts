@@ -39,6 +39,8 @@ export interface ResubmitInput extends Filters {
   batchSize?: number;
   /** Give each copy a fresh messageId (the original kept in ORIGINAL_MESSAGE_ID), for targets with duplicate detection. */
   newMessageId?: boolean;
+  /** The sessionId given to copies of dead letters that have none (a session-enabled target needs one). */
+  sessionId?: string;
   port?: QueuePort;
 }
 
@@ -76,7 +78,7 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
     'nothing was resubmitted',
   );
   const journal = input.journal ? await openJournal(ctx, input.journal) : undefined;
-  const state: RunState = { resubmitted: 0, skipped: 0, duplicates: 0 };
+  const state: RunState = { resubmitted: 0, skipped: 0, duplicates: 0, sessionless: 0 };
   let failure: unknown;
   let port: QueuePort | undefined;
   let owned = false;
@@ -88,8 +90,9 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
       const receivers = await openReceivers(port, source, LINKS);
       try {
         const options = { max: input.max ?? Number.POSITIVE_INFINITY, idleTimeoutMs: input.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, batchSize: input.batchSize };
-        const copy = (m: QueueMessage) => copyOf(m, input.newMessageId === true);
-        await scanAndResubmit(ctx, options, { receivers, sender, journal, target, match, copy }, state);
+        const copy = (m: QueueMessage) => copyOf(m, input.newMessageId === true, input.sessionId);
+        const deps = { receivers, sender, journal, target, match, copy, sessionId: input.sessionId, sessionTarget: false, warn: (text: string) => ctx.out.warn(text) };
+        await scanAndResubmit(ctx, options, deps, state);
       } finally {
         await closeReceivers(receivers);
       }
@@ -118,8 +121,9 @@ export async function runResubmit(ctx: Context, input: ResubmitInput): Promise<R
  * `newMessageId` the copy gets a fresh id and keeps the original in ORIGINAL_MESSAGE_ID: a target with duplicate
  * detection silently drops a copy whose messageId it saw within its window, and the dead letter would be lost.
  */
-export function copyOf(message: QueueMessage, newMessageId = false): OutgoingMessage {
+export function copyOf(message: QueueMessage, newMessageId = false, sessionId?: string): OutgoingMessage {
   const copy = toOutgoing(message);
+  if (copy.sessionId === undefined && sessionId !== undefined) copy.sessionId = sessionId;
   const previous = message.applicationProperties[RESUBMIT_COUNT];
   // A count another client wrote with its own integer type is on disk as {"$int": n}: count on from n.
   const count = previous === undefined ? 0 : Number(propertyText(previous)) || 0;
@@ -141,7 +145,9 @@ async function openJournal(ctx: Context, file: string): Promise<FileHandle> {
 }
 
 function summarize(ctx: Context, source: string, target: string, state: RunState, failed: boolean): void {
-  const skipped = state.skipped ? `; ${plural(state.skipped, 'dead letter')} did not match and stay in ${source}` : '';
+  const notMatching = state.skipped - state.sessionless;
+  let skipped = notMatching > 0 ? `; ${plural(notMatching, 'dead letter')} did not match and stay in ${source}` : '';
+  if (state.sessionless > 0) skipped += `; ${plural(state.sessionless, 'dead letter')} without a sessionId stay in ${source}`;
   ctx.out.info(`resubmitted ${plural(state.resubmitted, 'dead letter')} from ${source} to ${target}${skipped}`);
   if (failed) ctx.out.warn('the run stopped at a failure: every dead letter not reported as resubmitted is still in the dead-letter queue');
   if (state.duplicates) {

@@ -69,14 +69,32 @@ describe('the emulator at the AMQP level', () => {
     expect(message?.application_properties?.['status-code']).toBe(202);
   });
 
-  it('refuses session receivers with amqp:not-implemented', async () => {
-    const em = await emulator();
+  it('answers a session attach with the chosen id and its lock expiry in .NET ticks, and detaches with timeout when none is free', async () => {
+    const em = await emulator({ config: { queues: [{ name: 's', requiresSession: true, lockDuration: '30s' }, { name: 'q' }] } });
     const conn = await connect(em.port);
-    const receiver = conn.open_receiver({
-      source: { address: 'q', filter: { 'com.microsoft:session-filter': 'abc' } },
-    } as never);
-    const closed = await once(receiver, 'receiver_close');
-    expect((closed.receiver?.error as { condition?: string } | undefined)?.condition).toBe('amqp:not-implemented');
+    const sender = conn.open_sender({ target: { address: 's' } });
+    await once(sender, 'sendable');
+    sender.send({ body: 1, group_id: 'g-1' } as never);
+    await once(sender, 'accepted');
+    const before = Date.now();
+    const receiver = conn.open_receiver({ source: { address: 's', filter: { 'com.microsoft:session-filter': null } } } as never);
+    await once(receiver, 'receiver_open');
+    const remote = (receiver as unknown as { remote: { attach: { source: { filter: Record<string, unknown> }; properties: Record<string, unknown> } } }).remote.attach;
+    expect(remote.source.filter['com.microsoft:session-filter']).toBe('g-1');
+    const ticks = (remote.properties['com.microsoft:locked-until-utc'] as Buffer).readBigInt64BE(0);
+    const lockedUntilMs = Number((ticks - 621_355_968_000_000_000n) / 10_000n);
+    expect(lockedUntilMs).toBeGreaterThanOrEqual(before + 30_000);
+    expect(lockedUntilMs).toBeLessThan(Date.now() + 31_000);
+
+    const none = conn.open_receiver({ source: { address: 's', filter: { 'com.microsoft:session-filter': null } } } as never);
+    const closed = await once(none, 'receiver_close');
+    expect((closed.receiver?.error as { condition?: string } | undefined)?.condition).toBe('com.microsoft:timeout');
+    const held = conn.open_receiver({ source: { address: 's', filter: { 'com.microsoft:session-filter': 'g-1' } } } as never);
+    const refused = await once(held, 'receiver_close');
+    expect((refused.receiver?.error as { condition?: string } | undefined)?.condition).toBe('com.microsoft:session-cannot-be-locked');
+    const plain = conn.open_receiver({ source: { address: 's' } });
+    const notAllowed = await once(plain, 'receiver_close');
+    expect((notAllowed.receiver?.error as { condition?: string } | undefined)?.condition).toBe('amqp:not-allowed');
   });
 
   it('rejects a transfer that is not an AMQP message and keeps serving', async () => {

@@ -105,7 +105,7 @@ describe('runTriage', () => {
     const q = world.name('clean');
     const json = world.context({ json: true });
     await runTriage(json.ctx, { entity: { name: q, dlq: false } });
-    expect(JSON.parse(json.rt.stdout.text)).toEqual({ entity: q, total: 0, truncated: false, groups: [] });
+    expect(JSON.parse(json.rt.stdout.text)).toEqual({ entity: q, by: 'reason', total: 0, truncated: false, groups: [] });
     const human = world.context();
     await runTriage(human.ctx, { entity: { name: q, dlq: false } });
     expect(human.rt.stdout.text).toBe('');

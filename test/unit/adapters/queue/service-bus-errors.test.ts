@@ -2,6 +2,7 @@ import { connect, createServer } from 'node:net';
 import { ServiceBusError } from '@azure/service-bus';
 import { describe, expect, it } from 'vitest';
 import { mapServiceBusError } from '../../../../src/adapters/queue/service-bus-errors.js';
+import { SessionsRequiredError } from '../../../../src/adapters/queue/queue.js';
 import { AuthError, InterruptedError, UnavailableError, UsageError } from '../../../../src/core/errors.js';
 
 const scope = { namespace: 'contoso.servicebus.windows.net', entity: 'orders', operation: 'receive' };
@@ -58,11 +59,16 @@ describe('mapServiceBusError', () => {
     expect(mapped.hint).toMatch(/UseDevelopmentEmulator/);
   });
 
-  it('says that session-enabled entities cannot be received from (usage, not a retryable failure)', () => {
+  it('says that a session-enabled entity needs a session receiver (usage, not a retryable failure; the commands adapt)', () => {
     const error = new ServiceBusError('It is not possible for an entity that requires sessions to create a non-sessionful message receiver.', 'GeneralError');
     const mapped = mapServiceBusError(error, scope) as UsageError;
-    expect(mapped).toBeInstanceOf(UsageError);
-    expect(mapped.hint).toMatch(/peek works/);
+    expect(mapped).toBeInstanceOf(SessionsRequiredError);
+    expect(mapped.hint).toMatch(/--session <id>/);
+    const other = new ServiceBusError('It is not possible for an entity that does not require sessions to create a sessionful message receiver.', 'GeneralError');
+    const wrong = mapServiceBusError(other, scope) as UsageError;
+    expect(wrong).toBeInstanceOf(UsageError);
+    expect(wrong).not.toBeInstanceOf(SessionsRequiredError);
+    expect(wrong.message).toMatch(/does not require sessions/);
     const send = new ServiceBusError('The SessionId was not set on a message, and it cannot be sent to the entity.', 'GeneralError');
     expect((mapServiceBusError(send, { ...scope, operation: 'send' }) as UsageError).hint).toMatch(/--session-id/);
   });

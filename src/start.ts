@@ -58,7 +58,15 @@ const enableCompileCache = (Module as unknown as { enableCompileCache?: (dir: st
 if (env.NODE_DISABLE_COMPILE_CACHE || env.SWITCHYARD_NO_COMPILE_CACHE) {
   require(main);
 } else if (enableCompileCache) {
-  enableCompileCache(cacheDir(env));
+  // Created here first: Node's own mkdir for the cache loops for ever on a path such as /proc/x (see make-dir.ts).
+  const dir = cacheDir(env);
+  let usable = true;
+  try {
+    ensureDirSync(dir);
+  } catch {
+    usable = false;
+  }
+  if (usable) enableCompileCache(dir);
   require(main);
 } else {
   loadWithCodeCache(cacheDir(env));

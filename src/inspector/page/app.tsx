@@ -78,10 +78,12 @@ export function App() {
   };
 
   const replay = async (mode: 'original' | 'resigned') => {
-    if (!detail || busy) return;
+    // The selected delivery, not the detail on screen: right after j/k the detail may still be the previous one.
+    const id = live.current.selected ?? detail?.id;
+    if (!id || busy) return;
     setBusy(true);
     try {
-      const d = await api.replay(detail.id, { mode });
+      const d = await api.replay(id, { mode });
       setDetail(d);
       const a = d.timeline[d.timeline.length - 1]!;
       setStatus(`Replayed #${d.id}: ${a.status ?? a.error} ${a.latencyMs !== null ? `in ${a.latencyMs} ms` : ''}`);

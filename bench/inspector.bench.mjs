@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.mjs';
+import { median } from './stats.mjs';
 
 const SECRET = 'whsec_benchInspectorSecret0123456789abcdef';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -18,11 +19,6 @@ const here = fileURLToPath(import.meta.url);
 const child = (...args) => {
   const c = fork(here, args, { stdio: 'inherit', execArgv: ['--expose-gc'] });
   return new Promise((resolve) => c.once('message', (m) => resolve({ child: c, ...m })));
-};
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 let seq = 0;

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.mjs';
+import { median } from './stats.mjs';
 
 const SECRET = 'whsec_benchListenerSecret0123456789abcdef';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -33,11 +34,6 @@ function spawnServer(kind, env = process.env) {
 }
 
 const ask = (child, what = 'memory') => new Promise((resolve) => { child.once('message', resolve); child.send(what); });
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 let seq = 0;
 const now = Math.floor(Date.now() / 1000);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createPaymentsPort } from '../dist/adapters/payments/index.js';
 import { loadConfig } from '../dist/core/config.js';
 import { startStripeServer } from '../dist/testing/stripe-server/index.js';
+import { median } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin/switchyard.js');
@@ -38,11 +39,6 @@ function timeOnce(args) {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const commands = {
   'node -e 0': ['-e', '0'],

@@ -11,17 +11,13 @@ import http, { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
 
 const COUNT = Number(process.env.BENCH_REPLAY_COUNT ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FILES = Number(process.env.BENCH_REPLAY_FILES ?? 2_000);
 const CONCURRENCY = 32;
 const SECRET = 'whsec_benchReplaySecret0123456789abcdef01';
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 if (process.argv[2] === 'sink') {
   let seen = 0;

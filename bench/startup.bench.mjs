@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyWebhook } from '../dist/adapters/webhooks/index.js';
 import { envelopeBody, parseFixture } from '../dist/core/fixtures.js';
+import { median } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin/switchyard.js');
@@ -33,11 +34,6 @@ function timeOnce([cmd, args]) {
   return ms;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 for (const c of Object.values(commands)) timeOnce(c); // warm the file cache
 const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));

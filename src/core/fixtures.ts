@@ -25,8 +25,11 @@ export const FixtureEnvelope = z.object({
 });
 export type FixtureEnvelope = z.infer<typeof FixtureEnvelope>;
 
-/** A fixture file: a signed envelope, or a bare body (`json` tells whether it parsed as JSON). */
-export type ParsedFixture = { kind: 'envelope'; envelope: FixtureEnvelope } | { kind: 'body'; body: Buffer; json: boolean };
+/**
+ * A fixture file: a signed envelope, or a bare body (`json` tells whether it parsed as JSON; `value` is what it
+ * parsed to, kept so that replay does not parse it again, absent when a byte-order mark was skipped to parse it).
+ */
+export type ParsedFixture = { kind: 'envelope'; envelope: FixtureEnvelope } | { kind: 'body'; body: Buffer; json: boolean; value?: unknown };
 
 const ENVELOPE_KEYS = ['provider', 'method', 'path', 'receivedAt', 'headers', 'body', 'bodyEncoding', 'url'];
 
@@ -37,7 +40,8 @@ const ENVELOPE_KEYS = ['provider', 'method', 'path', 'receivedAt', 'headers', 'b
  */
 export function parseFixture(text: string | Buffer, source: string): ParsedFixture {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const str = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text8 = bytes.toString('utf8');
+  const str = text8.replace(/^\uFEFF/, '');
   let value: unknown;
   try {
     value = /^\s*[[{"\d\-tfn]/.test(str) ? JSON.parse(str) : undefined;
@@ -54,7 +58,7 @@ export function parseFixture(text: string | Buffer, source: string): ParsedFixtu
   if (value === undefined) return { kind: 'body', body: bytes, json: false };
   const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
   const keys = isObject ? Object.keys(value as object).filter((k) => ENVELOPE_KEYS.includes(k)) : [];
-  if (keys.length < 2) return { kind: 'body', body: bytes, json: true };
+  if (keys.length < 2) return str.length === text8.length ? { kind: 'body', body: bytes, json: true, value } : { kind: 'body', body: bytes, json: true };
   return { kind: 'envelope', envelope: validateEnvelope(value as Record<string, unknown>, source) };
 }
 

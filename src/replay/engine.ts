@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { TokenBucket } from '../core/rate-limit.js';
 import { eventMatcher } from '../listener/glob.js';
 import type { LoadedFixture } from './load.js';
-import { prepareRequest, type PreparedRequest, type PrepareOptions } from './prepare.js';
+import { fixtureTemplate, signTemplate, type FixtureTemplate, type PreparedRequest, type PrepareOptions } from './prepare.js';
 
 export interface ReplayOptions {
   to: string;
@@ -69,9 +69,9 @@ export async function replayFixtures(
   // One options object, its time updated per fixture: this runs for every fixture replayed.
   // The URL is what twilio, square and hubspot sign.
   const prepareOptions: PrepareOptions = { url: options.to, ...options.prepare, nowSec: 0 };
-  const prepare = (loaded: LoadedFixture) => {
+  const prepare = (template: FixtureTemplate) => {
     prepareOptions.nowSec = Math.floor(clock.now() / 1000);
-    return prepareRequest(loaded.fixture, prepareOptions);
+    return signTemplate(template, prepareOptions);
   };
   // Each request in flight and each retry waiting listens to this signal: one of our own, without node's warning
   // at more than ten listeners (concurrency 32 has 32), that follows the caller's.
@@ -84,13 +84,14 @@ export async function replayFixtures(
   const deliverOptions = { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal };
 
   const one = async (loaded: LoadedFixture): Promise<ReplayResult> => {
-    const prepared = prepare(loaded);
+    const template = fixtureTemplate(loaded.fixture, prepareOptions);
+    const prepared = prepare(template);
     if (wanted && !wanted(prepared.type)) return result(loaded, prepared, options.to, null);
     let request = prepared;
     if (bucket) {
       await bucket.take(signal);
       // Signed now, not when prepared: a rate-limited run may start a fixture long after.
-      if (prepared.resigned) request = prepare(loaded);
+      if (prepared.resigned) request = prepare(template);
     }
     const outcome = await deliver(
       http,

@@ -2,6 +2,7 @@ import { parseHeaderFlags } from '../adapters/http/headers.js';
 import { parseProvider } from '../adapters/webhooks/index.js';
 import type { Provider } from '../adapters/webhooks/scheme.js';
 import { getSetting } from '../core/config.js';
+import { LineBatch } from '../core/line-batch.js';
 import type { Context } from '../core/context.js';
 import { CheckFailedError, InterruptedError, UnavailableError, UsageError } from '../core/errors.js';
 import { parseDuration, parseInteger, parseList } from '../core/parse.js';
@@ -80,22 +81,31 @@ export async function runReplay(ctx: Context, paths: string[], flags: ReplayFlag
     out.info('--keep-signature: sending the recorded signature headers unchanged');
   }
   out.info(`replaying ${fixtures.length} fixture(s) to ${to}${concurrency > 1 ? ` (concurrency ${concurrency})` : ''}…`);
-  const summary = await replayFixtures(
-    fixtures,
-    {
-      to, concurrency, ratePerSec, retries, timeoutMs, events, signal: ctx.signal,
-      prepare: { secret, provider, keepSignature: flags.keepSignature === true, headers, userAgent: 'switchyard-replay', privateKey, catalog },
-    },
-    (result) => {
-      if (out.json) {
-        const { responseBody, responseHeaders, ...rest } = result;
-        out.jsonLine(out.verbose ? { ...rest, responseBody: responseBody ?? null, responseHeaders: responseHeaders ?? null } : rest);
-      } else {
-        out.line(line(ctx, result));
-        if (out.verbose && result.responseBody) out.debug(result.responseBody.replace(/^/gm, '      '));
-      }
-    },
-  );
+  const lines = new LineBatch((text) => out.line(text));
+  let summary: ReplaySummary;
+  try {
+    summary = await replayFixtures(
+      fixtures,
+      {
+        to, concurrency, ratePerSec, retries, timeoutMs, events, signal: ctx.signal,
+        prepare: { secret, provider, keepSignature: flags.keepSignature === true, headers, userAgent: 'switchyard-replay', privateKey, catalog },
+      },
+      (result) => {
+        if (out.json) {
+          const { responseBody, responseHeaders, ...rest } = result;
+          lines.push(JSON.stringify(out.verbose ? { ...rest, responseBody: responseBody ?? null, responseHeaders: responseHeaders ?? null } : rest));
+        } else {
+          lines.push(line(ctx, result));
+          if (out.verbose && result.responseBody) {
+            lines.flush();
+            out.debug(result.responseBody.replace(/^/gm, '      '));
+          }
+        }
+      },
+    );
+  } finally {
+    lines.close();
+  }
   out.info(describe(summary, to));
   if (ctx.signal.aborted) throw new InterruptedError();
   if (summary.failed > 0) {

@@ -3,8 +3,18 @@ import { moreEventInfo } from './event-info-more.js';
 
 type Json = Record<string, unknown>;
 
+/**
+ * The body's JSON value, once it has been parsed elsewhere (replay parses each fixture's body once, not once per
+ * send): a function returning what JSON.parse gave for the whole body as UTF-8, or undefined when it is not JSON.
+ */
+export type ParsedJson = () => unknown;
+
 /** The body as a JSON object, or undefined (never throws: bodies come from the outside world). */
-export function parseObject(body: Buffer): Json | undefined {
+export function parseObject(body: Buffer, parsed?: ParsedJson): Json | undefined {
+  if (parsed) {
+    const value = parsed();
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  }
   if (!startsAnObject(body)) return undefined;
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
@@ -49,7 +59,7 @@ function slackForm(body: Buffer): EventInfo {
  * Shopify `x-shopify-topic` and `x-shopify-webhook-id` (or `x-shopify-event-id`); Slack `event.type` (else the
  * body's `type`) and `event_id`. With no provider, the body's `type` and `id`. Never throws.
  */
-export function eventInfo(provider: Provider | null, headers: Headers, body: Buffer): EventInfo {
+export function eventInfo(provider: Provider | null, headers: Headers, body: Buffer, parsed?: ParsedJson): EventInfo {
   const h = (name: string) => str(headers[name]);
   switch (provider) {
     case 'github':
@@ -57,19 +67,19 @@ export function eventInfo(provider: Provider | null, headers: Headers, body: Buf
     case 'shopify':
       return { type: h('x-shopify-topic'), id: h('x-shopify-webhook-id') ?? h('x-shopify-event-id') };
     case 'standard': {
-      const json = parseObject(body);
+      const json = parseObject(body, parsed);
       return { type: str(json?.type), id: h('webhook-id') ?? h('svix-id') };
     }
     case 'slack': {
-      const json = parseObject(body);
+      const json = parseObject(body, parsed);
       if (!json) return slackForm(body);
       const inner = json.event && typeof json.event === 'object' ? (json.event as Json) : undefined;
       return { type: str(inner?.type) ?? str(json.type), id: str(json.event_id) };
     }
     default: {
-      const more = moreEventInfo(provider, headers, body);
+      const more = moreEventInfo(provider, headers, body, parsed);
       if (more) return more;
-      const json = parseObject(body);
+      const json = parseObject(body, parsed);
       return { type: str(json?.type), id: str(json?.id) };
     }
   }

@@ -45,8 +45,10 @@ describe('parseFixture', () => {
 
   it('takes JSON that is not an envelope as an unsigned body, byte for byte', () => {
     const text = '{\n  "id": "evt_1",\n  "object": "event",\n  "type": "charge.refunded"\n}';
-    expect(parseFixture(text, 'e.json')).toEqual({ kind: 'body', body: Buffer.from(text), json: true });
-    expect(parseFixture('[1,2]', 'x')).toMatchObject({ kind: 'body', json: true });
+    expect(parseFixture(text, 'e.json')).toEqual({ kind: 'body', body: Buffer.from(text), json: true, value: JSON.parse(text) });
+    expect(parseFixture('[1,2]', 'x')).toMatchObject({ kind: 'body', json: true, value: [1, 2] });
+    // With a byte-order mark the bytes sent are not what was parsed: replay must look at the bytes themselves.
+    expect(parseFixture(`\uFEFF${text}`, 'e.json')).toEqual({ kind: 'body', body: Buffer.from(`\uFEFF${text}`), json: true });
   });
 
   it('takes a file that is not JSON as a raw body', () => {

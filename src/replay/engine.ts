@@ -7,7 +7,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { TokenBucket } from '../core/rate-limit.js';
 import { eventMatcher } from '../listener/glob.js';
 import type { LoadedFixture } from './load.js';
-import { fixtureTemplate, signTemplate, type FixtureTemplate, type PreparedRequest, type PrepareOptions } from './prepare.js';
+import type { PreparedRequest, PrepareOptions } from './prepare.js';
+import { SignAhead, type ReadyFixture } from './sign-ahead.js';
 
 export interface ReplayOptions {
   to: string;
@@ -64,15 +65,12 @@ export async function replayFixtures(
   const bucket = options.ratePerSec ? new TokenBucket({ ratePerSec: options.ratePerSec, burst: 1, clock }) : null;
   const breaker = new BreakerRegistry({ failureThreshold: 5, resetTimeoutMs: 30_000, clock }).for(options.to);
   const summary: ReplaySummary = { total: fixtures.length, ok: 0, failed: 0, skipped: 0, answered: 0, durationMs: 0 };
-  let next = 0;
 
-  // One options object, its time updated per fixture: this runs for every fixture replayed.
-  // The URL is what twilio, square and hubspot sign.
+  // The URL is what twilio, square and hubspot sign. Without a rate, fixtures are signed a few in a row (see
+  // SignAhead); with one, each is signed when the bucket lets it go.
   const prepareOptions: PrepareOptions = { url: options.to, ...options.prepare, nowSec: 0 };
-  const prepare = (template: FixtureTemplate) => {
-    prepareOptions.nowSec = Math.floor(clock.now() / 1000);
-    return signTemplate(template, prepareOptions);
-  };
+  const batch = bucket ? 1 : Math.max(1, Math.min(options.concurrency, 32));
+  const ahead = new SignAhead(fixtures, prepareOptions, batch, () => Math.floor(clock.now() / 1000));
   // Each request in flight and each retry waiting listens to this signal: one of our own, without node's warning
   // at more than ten listeners (concurrency 32 has 32), that follows the caller's.
   const own = new AbortController();
@@ -83,15 +81,15 @@ export async function replayFixtures(
   const signal = options.signal ? own.signal : undefined;
   const deliverOptions = { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal };
 
-  const one = async (loaded: LoadedFixture): Promise<ReplayResult> => {
-    const template = fixtureTemplate(loaded.fixture, prepareOptions);
-    const prepared = prepare(template);
+  const one = async (item: ReadyFixture): Promise<ReplayResult> => {
+    const { loaded } = item;
+    const prepared = item.prepared!;
     if (wanted && !wanted(prepared.type)) return result(loaded, prepared, options.to, null);
     let request = prepared;
     if (bucket) {
       await bucket.take(signal);
       // Signed now, not when prepared: a rate-limited run may start a fixture long after.
-      if (prepared.resigned) request = prepare(template);
+      if (prepared.resigned) request = ahead.resign(item);
     }
     const outcome = await deliver(
       http,
@@ -102,10 +100,10 @@ export async function replayFixtures(
   };
 
   const worker = async () => {
-    while (next < fixtures.length && !options.signal?.aborted) {
+    while (!ahead.done && !options.signal?.aborted) {
       let r: ReplayResult;
       try {
-        r = await one(fixtures[next++]!);
+        r = await one(ahead.take());
       } catch (error) {
         if (options.signal?.aborted) return;
         throw error;

@@ -97,12 +97,14 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
   const sent: HttpRequest = signal
     ? { url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, signal }
     : request;
-  const attempt = async (): Promise<HttpResponse> => {
-    attempts += 1;
-    const response = await sink.send(sent);
+  const check = (response: HttpResponse): HttpResponse => {
     last = response;
     if (isTransientStatus(response.status)) throw new TransientStatusError(response);
     return response;
+  };
+  const attempt = (): Promise<HttpResponse> => {
+    attempts += 1;
+    return sink.send(sent).then(check);
   };
   try {
     const response = await retry(() => (options.breaker ? options.breaker.run(attempt, isTargetFailure) : attempt()), {

@@ -80,6 +80,19 @@ export class CircuitBreaker {
     );
   }
 
+  /**
+   * For a caller that made a call itself, without run, while the circuit was closed: what run would record of its
+   * outcome (`error` undefined for a success).
+   */
+  record(error: unknown, isFailure: (error: unknown) => boolean = () => true): void {
+    if (error === undefined) {
+      this.failures = 0;
+      this.current = 'closed';
+    } else if (isFailure(error)) {
+      this.recordFailure(false);
+    }
+  }
+
   private recordFailure(trial: boolean): void {
     this.failures += 1;
     if (trial || this.failures >= this.threshold) {

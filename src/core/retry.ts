@@ -57,7 +57,11 @@ export function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOpti
   return first.catch((error: unknown) => retryAfter(fn, options, error));
 }
 
-async function retryAfter<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions, firstError: unknown): Promise<T> {
+/**
+ * The rest of `retry` once a first attempt, made by the caller, failed with `firstError`: the same waits and
+ * attempts (numbered from 1) as retry would make after it.
+ */
+export async function retryAfter<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions, firstError: unknown): Promise<T> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const baseMs = options.baseMs ?? 250;

@@ -1,6 +1,6 @@
 import { CircuitBreaker, CircuitOpenError } from '../../core/circuit-breaker.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { parseRetryAfter, retry, type RetryDecision } from '../../core/retry.js';
+import { parseRetryAfter, retry, retryAfter, type RetryDecision, type RetryOptions } from '../../core/retry.js';
 import { HttpFailure, type HttpRequest, type HttpResponse, type HttpSinkPort } from './http-sink.js';
 
 /** How one delivery ended, after its retries: what `<--` lines and `forwards[]` show. */
@@ -83,20 +83,58 @@ export class BreakerRegistry {
  * Sends a request with retries (core/retry, honouring Retry-After) through the target's circuit breaker, and
  * reports how it ended. Never throws for the target's behaviour: a refused connection or a 500 is an outcome.
  */
-export async function deliver(sink: HttpSinkPort, request: HttpRequest, options: DeliverOptions): Promise<DeliveryOutcome> {
+export function deliver(sink: HttpSinkPort, request: HttpRequest, options: DeliverOptions): Promise<DeliveryOutcome> {
+  const breaker = options.breaker;
+  if (options.signal?.aborted || (breaker && breaker.state !== 'closed')) return deliverWithRetries(sink, request, options);
+  // The first attempt straight on the sink's promise while the circuit is closed: nearly every delivery ends with
+  // it, and the frames of the retry loop and the breaker showed in replay's profile (thousands a second). The
+  // breaker records it as run would; a failure goes on through the retry loop as if it had made that attempt.
+  let sending: Promise<HttpResponse>;
+  try {
+    sending = sink.send(withSignal(request, options.signal));
+  } catch (error) {
+    sending = Promise.reject(error);
+  }
+  return sending.then(
+    (response) => {
+      if (isTransientStatus(response.status)) {
+        const error = new TransientStatusError(response);
+        breaker?.record(error, isTargetFailure);
+        return deliverWithRetries(sink, request, options, { error, response });
+      }
+      breaker?.record(undefined);
+      return outcome(request.url, response, 1);
+    },
+    (error: unknown) => {
+      breaker?.record(error, isTargetFailure);
+      return deliverWithRetries(sink, request, options, { error });
+    },
+  );
+}
+
+/** The request with the caller's signal, or as given when there is none (replay sends thousands). */
+function withSignal(request: HttpRequest, signal: AbortSignal | undefined): HttpRequest {
+  return signal
+    ? { url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, signal }
+    : request;
+}
+
+/** deliver with its retry loop, from the start or after a first attempt made (and recorded) by deliver. */
+async function deliverWithRetries(
+  sink: HttpSinkPort,
+  request: HttpRequest,
+  options: DeliverOptions,
+  first?: { error: unknown; response?: HttpResponse },
+): Promise<DeliveryOutcome> {
   const clock = options.clock ?? systemClock;
-  let attempts = 0;
-  let last: HttpResponse | undefined;
+  let attempts = first ? 1 : 0;
+  let last: HttpResponse | undefined = first?.response;
   let retryReasons: string[] | undefined;
   const onRetry: DeliverOptions['onRetry'] = (info) => {
     (retryReasons ??= []).push(describeFailure(info.error));
     options.onRetry?.(info);
   };
-  const signal = options.signal;
-  // The request as given when there is no signal to add: replay sends thousands, and the copy showed in its profile.
-  const sent: HttpRequest = signal
-    ? { url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, signal }
-    : request;
+  const sent = withSignal(request, options.signal);
   const check = (response: HttpResponse): HttpResponse => {
     last = response;
     if (isTransientStatus(response.status)) throw new TransientStatusError(response);
@@ -106,17 +144,19 @@ export async function deliver(sink: HttpSinkPort, request: HttpRequest, options:
     attempts += 1;
     return sink.send(sent).then(check);
   };
+  const run = () => (options.breaker ? options.breaker.run(attempt, isTargetFailure) : attempt());
+  const retryOptions: RetryOptions = {
+    retries: options.retries,
+    classify: (error) => classifyHttpFailure(error, clock.now()),
+    signal: options.signal,
+    clock,
+    random: options.random,
+    baseMs: options.baseMs,
+    maxMs: options.maxMs,
+    onRetry,
+  };
   try {
-    const response = await retry(() => (options.breaker ? options.breaker.run(attempt, isTargetFailure) : attempt()), {
-      retries: options.retries,
-      classify: (error) => classifyHttpFailure(error, clock.now()),
-      signal: options.signal,
-      clock,
-      random: options.random,
-      baseMs: options.baseMs,
-      maxMs: options.maxMs,
-      onRetry,
-    });
+    const response = await (first ? retryAfter(run, retryOptions, first.error) : retry(run, retryOptions));
     return withRetries(outcome(request.url, response, attempts), retryReasons);
   } catch (error) {
     if (error instanceof TransientStatusError) return withRetries(outcome(request.url, error.response, attempts), retryReasons);

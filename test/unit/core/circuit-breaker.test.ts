@@ -72,4 +72,17 @@ describe('CircuitBreaker', () => {
     await expect(breaker.run(fail, () => false)).rejects.toThrow();
     expect(breaker.state).toBe('closed');
   });
+
+  it('records a call made without run as run would: a failure counts, a success resets, other errors do not count', async () => {
+    const breaker = new CircuitBreaker({ name: 't', failureThreshold: 2, clock: new FakeClock() });
+    breaker.record(new Error('boom'));
+    breaker.record(undefined);
+    breaker.record(new Error('boom'));
+    expect(breaker.state).toBe('closed');
+    breaker.record(new Error('a 4xx'), () => false);
+    expect(breaker.state).toBe('closed');
+    breaker.record(new Error('boom'));
+    expect(breaker.state).toBe('open');
+    await expect(breaker.run(succeed)).rejects.toBeInstanceOf(CircuitOpenError);
+  });
 });

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { BreakerRegistry, deliver, type DeliveryOutcome } from '../adapters/http/deliver.js';
-import type { HttpSinkPort } from '../adapters/http/http-sink.js';
+import type { HttpRequest, HttpSinkPort } from '../adapters/http/http-sink.js';
 import { createNodeHttpSink } from '../adapters/http/node-http-sink.js';
 import type { Provider } from '../adapters/webhooks/scheme.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -81,29 +81,25 @@ export async function replayFixtures(
   const signal = options.signal ? own.signal : undefined;
   const deliverOptions = { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal };
 
-  const one = async (item: ReadyFixture): Promise<ReplayResult> => {
-    const { loaded } = item;
-    const prepared = item.prepared!;
-    if (wanted && !wanted(prepared.type)) return result(loaded, prepared, options.to, null);
-    let request = prepared;
-    if (bucket) {
-      await bucket.take(signal);
+  const request = (prepared: PreparedRequest): HttpRequest => ({
+    url: prepared.url ?? options.to, method: 'POST', headers: prepared.headers, body: prepared.body, timeoutMs: options.timeoutMs,
+  });
+  const send = (item: ReadyFixture, prepared: PreparedRequest): Promise<DeliveryOutcome> => {
+    if (!bucket) return deliver(http, request(prepared), deliverOptions);
+    return bucket.take(signal).then(() =>
       // Signed now, not when prepared: a rate-limited run may start a fixture long after.
-      if (prepared.resigned) request = ahead.resign(item);
-    }
-    const outcome = await deliver(
-      http,
-      { url: request.url ?? options.to, method: 'POST', headers: request.headers, body: request.body, timeoutMs: options.timeoutMs },
-      deliverOptions,
+      deliver(http, request(prepared.resigned ? ahead.resign(item) : prepared), deliverOptions),
     );
-    return result(loaded, prepared, options.to, outcome);
   };
 
   const worker = async () => {
     while (!ahead.done && !options.signal?.aborted) {
       let r: ReplayResult;
       try {
-        r = await one(ahead.take());
+        const item = ahead.take();
+        const prepared = item.prepared!;
+        const skipped = wanted !== null && !wanted(prepared.type);
+        r = result(item.loaded, prepared, options.to, skipped ? null : await send(item, prepared));
       } catch (error) {
         if (options.signal?.aborted) return;
         throw error;

@@ -81,8 +81,9 @@ export async function replayFixtures(
   const signal = options.signal ? own.signal : undefined;
   const deliverOptions = { retries: options.retries, breaker, clock, random: options.random, baseMs: options.retryBaseMs, signal };
 
+  // With the signal deliver would add, so that it need not copy the request to add it.
   const request = (prepared: PreparedRequest): HttpRequest => ({
-    url: prepared.url ?? options.to, method: 'POST', headers: prepared.headers, body: prepared.body, timeoutMs: options.timeoutMs,
+    url: prepared.url ?? options.to, method: 'POST', headers: prepared.headers, body: prepared.body, timeoutMs: options.timeoutMs, signal,
   });
   const send = (item: ReadyFixture, prepared: PreparedRequest): Promise<DeliveryOutcome> => {
     if (!bucket) return deliver(http, request(prepared), deliverOptions);

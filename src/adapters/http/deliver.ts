@@ -112,9 +112,9 @@ export function deliver(sink: HttpSinkPort, request: HttpRequest, options: Deliv
   );
 }
 
-/** The request with the caller's signal, or as given when there is none (replay sends thousands). */
+/** The request with the caller's signal, or as given when it has it or there is none (replay sends thousands). */
 function withSignal(request: HttpRequest, signal: AbortSignal | undefined): HttpRequest {
-  return signal
+  return signal && request.signal !== signal
     ? { url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, signal }
     : request;
 }

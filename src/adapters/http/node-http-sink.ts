@@ -98,12 +98,14 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
       const secure = found.secure;
       const started = performance.now();
       let settled = false;
-      const finish = (fn: () => void) => {
+      // Settles once: with the answer, or else with the error (no closure per request for which).
+      const finish = (response: HttpResponse | undefined, error?: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         if (signal) inFlight.get(signal)?.delete(req);
-        fn();
+        if (response) resolve(response);
+        else reject(error);
       };
       // Headers as a flat list, which node writes as they come (still checking each name and value), where an
       // object goes through setHeader one by one: the difference showed in replay's profile. Host and
@@ -133,19 +135,17 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
             else (chunks ??= [body]).push(part);
           });
           res.on('end', () =>
-            finish(() =>
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: chunks ? Buffer.concat(chunks) : (body ?? EMPTY),
-                latencyMs: performance.now() - started,
-              }),
-            ),
+            finish({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: chunks ? Buffer.concat(chunks) : (body ?? EMPTY),
+              latencyMs: performance.now() - started,
+            }),
           );
           res.on('error', (error) => req.destroy(error));
           res.on('close', () => {
             if (!res.complete) {
-              finish(() => reject(new HttpFailure('connection closed before the answer was complete', 'network', 'ECONNRESET')));
+              finish(undefined, new HttpFailure('connection closed before the answer was complete', 'network', 'ECONNRESET'));
             }
           });
         },
@@ -155,7 +155,7 @@ export function createNodeHttpSink(options: NodeHttpSinkOptions = {}): HttpSinkP
       }, request.timeoutMs);
       if (signal) track(signal, req);
       req.on('error', (error: NodeJS.ErrnoException) =>
-        finish(() => reject(error instanceof HttpFailure ? error : networkFailure(error))),
+        finish(undefined, error instanceof HttpFailure ? error : networkFailure(error)),
       );
       req.end(request.body);
     });

@@ -52,7 +52,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const assets = loadAssets();
   const token = options.token ?? newToken();
   const keep = options.keep ?? 1000;
-  const hub = new EventHub(keep * 2);
+  const hub = new EventHub(keep * 2, (order) => store.liveDelivery(order));
   const provider = options.provider ?? 'auto';
   const store = new DeliveryStore({ keep, recordDir: options.recordDir, verify: { secret: options.secret, provider }, onChange: (kind, subject) => hub.push(kind, subject) });
   const unobserve = options.feed ? store.observe(options.feed) : () => {};

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { summaryJson, type Delivery } from './delivery.js';
+import type { Delivery } from './delivery.js';
 import type { Matcher } from './filter.js';
+import { FrameWriter } from './frames.js';
 import type { ChangeKind } from './store.js';
 
-const KINDS: ChangeKind[] = ['delivery', 'update', 'remove'];
+/** What follows a frame's id, by kind (0 delivery, 1 update, 2 remove). */
+const HEADS = ['\nevent: delivery\ndata: ', '\nevent: update\ndata: ', '\nevent: remove\ndata: '].map((s) => Buffer.from(s));
+const END = Buffer.from('\n\n');
+/** Bytes a frame usually takes, to size a flush's buffer once. */
+const FRAME_GUESS = 480;
 
 interface Client {
   res: ServerResponse;
@@ -26,18 +31,27 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  */
 export class EventHub {
   readonly run = randomBytes(4).toString('hex');
-  // The log is a ring: change n is in slot n % capacity, its kind as an index into KINDS and its subject (the
-  // delivery, or a removal's id) beside it. No object per change; serialised when sent, never kept.
+  // The log is a ring: change n is in slot n % capacity, its kind (0 delivery, 1 update, 2 remove) beside its subject. A live
+  // delivery's subject is its arrival number, looked up in the store when sent, so the log keeps no request alive
+  // longer than the store does (fewer survivors for every young-generation GC); the rest (a recording, a removal's
+  // id) is kept as it is. No object per change; serialised when sent, never kept.
   private readonly kinds: Uint8Array;
-  private readonly subjects: (Delivery | string | null)[];
+  private readonly orders: Float64Array;
+  private readonly others: (Delivery | string | null)[];
+  private readonly idPrefix = Buffer.from(`id: ${this.run}-`);
   private n = 0;
   private readonly clients = new Set<Client>();
   private timer: NodeJS.Timeout | null = null;
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(private readonly capacity: number) {
+  /** `live` finds a live delivery by arrival number; undefined once it has left memory or was deleted. */
+  constructor(
+    private readonly capacity: number,
+    private readonly live: (order: number) => Delivery | undefined,
+  ) {
     this.kinds = new Uint8Array(capacity);
-    this.subjects = new Array<Delivery | string | null>(capacity).fill(null);
+    this.orders = new Float64Array(capacity);
+    this.others = new Array<Delivery | string | null>(capacity).fill(null);
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) c.res.write(': keep-alive\n\n');
     }, HEARTBEAT_MS).unref();
@@ -50,8 +64,14 @@ export class EventHub {
   push(kind: ChangeKind, subject: Delivery | string | null): void {
     this.n += 1;
     const slot = this.n % this.capacity;
-    this.kinds[slot] = KINDS.indexOf(kind);
-    this.subjects[slot] = subject;
+    this.kinds[slot] = kind === 'delivery' ? 0 : kind === 'update' ? 1 : 2;
+    if (subject !== null && typeof subject === 'object' && subject.source === 'live') {
+      this.orders[slot] = subject.order;
+      this.others[slot] = null;
+    } else {
+      this.orders[slot] = 0;
+      this.others[slot] = subject;
+    }
     if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -98,18 +118,26 @@ export class EventHub {
       c.res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
       return;
     }
-    let out = '';
+    // One buffer per flush, every frame with its own id; summaries are written into it without building strings.
+    const out = new FrameWriter((this.n - c.sent) * FRAME_GUESS);
     for (let n = c.sent + 1; n <= this.n; n++) {
-      const kind = KINDS[this.kinds[n % this.capacity]!]!;
-      const subject = this.subjects[n % this.capacity]!;
+      const slot = n % this.capacity;
+      const kind = this.kinds[slot]!;
+      const order = this.orders[slot]!;
+      const subject = order ? this.live(order) : this.others[slot]!;
+      // A live delivery that has left memory (or was deleted) is not sent; its removal, if any, still is.
+      if (subject === undefined) continue;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
-      if (kind === 'delivery' && !c.match(subject as Delivery)) continue;
-      const data = kind === 'remove' ? JSON.stringify({ id: subject }) : summaryJson(subject as Delivery);
-      out += `id: ${this.run}-${n}\nevent: ${kind}\ndata: ${data}\n\n`;
+      if (kind === 0 && !c.match(subject as Delivery)) continue;
+      out.raw(this.idPrefix);
+      out.num(n);
+      out.raw(HEADS[kind]!);
+      if (kind === 2) out.text(JSON.stringify({ id: subject }));
+      else out.summary(subject as Delivery);
+      out.raw(END);
     }
-    if (!out) out = `id: ${this.lastId}\n: caught up\n\n`;
     c.sent = this.n;
-    c.res.write(out);
+    c.res.write(out.length ? out.done() : `id: ${this.lastId}\n: caught up\n\n`);
   }
 
   close(): void {

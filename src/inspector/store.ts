@@ -76,6 +76,11 @@ export class DeliveryStore {
     this.options.onChange('update', d);
   }
 
+  /** A live delivery by arrival number, while it is in memory (the event stream looks them up when it sends). */
+  liveDelivery(order: number): Delivery | undefined {
+    return this.live.get(order);
+  }
+
   async get(id: string): Promise<Delivery | null> {
     if (this.hidden.has(id)) return null;
     const d = (/^\d+$/.test(id) ? this.live.get(Number(id)) : undefined) ?? this.files.get(id);

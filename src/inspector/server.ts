@@ -59,7 +59,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const assets = loadAssets();
   const token = options.token ?? newToken();
   const keep = options.keep ?? 1000;
-  const hub = new EventHub(keep * 2, (order) => store.liveDelivery(order));
+  const hub = new EventHub(keep * 2, { liveDelivery: (order) => store.liveDelivery(order), oldestLive: () => store.oldestLive() });
   const provider = options.provider ?? 'auto';
   const { secret, publicKey, publicUrl, catalog } = options;
   const store = new DeliveryStore({

@@ -11,6 +11,14 @@ const END = Buffer.from('\n\n');
 /** Bytes a frame usually takes, to size a flush's buffer once. */
 const FRAME_GUESS = 480;
 
+/** The store's live deliveries, as the log looks them up when it sends. */
+export interface LiveDeliveries {
+  /** A live delivery by arrival number; undefined once it has left memory or was deleted. */
+  liveDelivery(order: number): Delivery | undefined;
+  /** The arrival number of the oldest live delivery memory can still hold. */
+  oldestLive(): number;
+}
+
 interface Client {
   res: ServerResponse;
   match: Matcher;
@@ -18,7 +26,10 @@ interface Client {
   sent: number;
 }
 
-/** How often queued changes go out: one write per page per tick, so a burst of webhooks costs the listener little. */
+/**
+ * How often queued changes go out: one write per page per tick, so a burst of webhooks costs the listener little.
+ * Sooner in a flood (see push), so that it never outruns the deliveries kept in memory.
+ */
 const FLUSH_MS = 100;
 const HEARTBEAT_MS = 15_000;
 /** A page that stops reading is cut off past this much queued output; it reconnects and resumes. */
@@ -41,13 +52,16 @@ export class EventHub {
   private readonly idPrefix = Buffer.from(`id: ${this.run}-`);
   private n = 0;
   private readonly clients = new Set<Client>();
+  /** The last change sent to every page, and what is waiting for the timer (or the immediate of a flood). */
+  private flushed = 0;
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
+  private readonly flushNow = () => this.flush();
   private readonly heartbeat: NodeJS.Timeout;
 
-  /** `live` finds a live delivery by arrival number; undefined once it has left memory or was deleted. */
   constructor(
     private readonly capacity: number,
-    private readonly live: (order: number) => Delivery | undefined,
+    private readonly live: LiveDeliveries,
   ) {
     this.kinds = new Uint8Array(capacity);
     this.orders = new Float64Array(capacity);
@@ -72,7 +86,13 @@ export class EventHub {
       this.orders[slot] = 0;
       this.others[slot] = subject;
     }
-    if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    if (!this.clients.size) return;
+    const waiting = this.n - this.flushed;
+    // The log holds twice the deliveries memory keeps: at half of it, send now, before any waiting delivery can leave
+    // memory (many sockets' requests can be handled before an immediate runs).
+    if (waiting >= this.capacity >> 1) return this.flush();
+    if (!this.timer) this.timer = setTimeout(this.flushNow, FLUSH_MS);
+    else if (!this.soon && waiting >= this.capacity >> 2) this.soon = setImmediate(this.flushNow);
   }
 
   /** Starts a stream after `since` (the Last-Event-ID header, or ?since= from the list the page loaded). */
@@ -100,7 +120,11 @@ export class EventHub {
   }
 
   private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
     this.timer = null;
+    this.soon = null;
+    this.flushed = this.n;
     for (const c of this.clients) this.send(c);
   }
 
@@ -112,8 +136,8 @@ export class EventHub {
   private send(c: Client): void {
     if (c.res.writableLength > MAX_BUFFERED) return void c.res.destroy();
     if (c.sent >= this.n) return;
-    if (c.sent < this.oldest - 1) {
-      // This page fell behind the log (a burst bigger than it holds): it reloads the list instead.
+    if (c.sent < this.oldest - 1 || this.behindMemory(c.sent)) {
+      // This page fell behind the log, or behind the deliveries kept in memory: it reloads the list instead.
       c.sent = this.n;
       c.res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
       return;
@@ -124,8 +148,8 @@ export class EventHub {
       const slot = n % this.capacity;
       const kind = this.kinds[slot]!;
       const order = this.orders[slot]!;
-      const subject = order ? this.live(order) : this.others[slot]!;
-      // A live delivery that has left memory (or was deleted) is not sent; its removal, if any, still is.
+      const subject = order ? this.live.liveDelivery(order) : this.others[slot]!;
+      // A live delivery deleted since is not sent; its removal is.
       if (subject === undefined) continue;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
       if (kind === 0 && !c.match(subject as Delivery)) continue;
@@ -140,9 +164,20 @@ export class EventHub {
     c.res.write(out.length ? out.done() : `id: ${this.lastId}\n: caught up\n\n`);
   }
 
+  /** True when a live delivery after change `sent` has left memory (it could not be sent). */
+  private behindMemory(sent: number): boolean {
+    const oldest = this.live.oldestLive();
+    for (let n = sent + 1; n <= this.n; n++) {
+      const order = this.orders[n % this.capacity]!;
+      if (order) return order < oldest;
+    }
+    return false;
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
     if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
     for (const c of this.clients) c.res.end();
     this.clients.clear();
   }

@@ -81,6 +81,10 @@ export class DeliveryStore {
     return this.live.get(order);
   }
 
+  oldestLive(): number {
+    return this.live.oldest;
+  }
+
   async get(id: string): Promise<Delivery | null> {
     if (this.hidden.has(id)) return null;
     const d = (/^\d+$/.test(id) ? this.live.get(Number(id)) : undefined) ?? this.files.get(id);

@@ -188,6 +188,16 @@ describe('inspector API', () => {
     expect(rest.map((m) => m.id)).toEqual(got.slice(25).map((m) => m.id));
   });
 
+  it('keeps a connected page up with a flood larger than the deliveries kept in memory: every one sent, no reset', async () => {
+    const s = await stack({ inspector: { keep: 8 } });
+    const stream = await openSse(`${s.inspector.origin}/api/events`, auth(s));
+    clients.push(stream);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => deliver(s, stripeEvent('invoice.paid', `evt_flood${i}`))));
+    const got = await stream.until(60, 'delivery');
+    expect(new Set(got.map((m) => JSON.parse(m.data).eventId)).size).toBe(60);
+    expect(stream.messages.filter((m) => m.event === 'reset')).toEqual([]);
+  });
+
   it('tells a client to reload when what it missed is no longer in the bounded log', async () => {
     const s = await stack({ inspector: { keep: 2 } });
     await deliver(s, stripeEvent('invoice.paid', 'evt_b0'));

@@ -6,16 +6,22 @@
 export function isoTime(ms: number): string {
   if (!(ms >= 0 && ms < MAX_FOUR_DIGIT_YEAR)) return new Date(ms).toISOString();
   const whole = Math.floor(ms);
+  // Requests in the same millisecond share one string (several arrive in each under load).
+  if (whole === cachedMs) return cachedIso;
   const second = whole - (whole % 1000);
   if (second !== cachedSecond) {
     cachedPrefix = new Date(second).toISOString().slice(0, 20);
     cachedSecond = second;
   }
   const milli = whole - second;
-  return cachedPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z';
+  cachedMs = whole;
+  cachedIso = cachedPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z';
+  return cachedIso;
 }
 
 /** 10000-01-01T00:00:00.000Z, from which toISOString writes a six-digit, signed year. */
 const MAX_FOUR_DIGIT_YEAR = 253_402_300_800_000;
 let cachedSecond = -1;
 let cachedPrefix = '';
+let cachedMs = -1;
+let cachedIso = '';

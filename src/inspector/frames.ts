@@ -1,19 +1,27 @@
 import { verdictOf, type Delivery } from './delivery.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
-const KEYS = {
-  id: bytes('{"id":'), source: bytes(',"source":"'), receivedAt: bytes('","receivedAt":'), method: bytes(',"method":'),
-  path: bytes(',"path":'), bytes: bytes(',"bytes":'), provider: bytes(',"provider":'), type: bytes(',"type":'),
-  eventId: bytes(',"eventId":'), verdict: bytes(',"verdict":"'), reason: bytes('","reason":'), answer: bytes(',"answer":'),
-  duplicate: bytes(',"duplicate":'), skipped: bytes(',"skipped":'), recorded: bytes(',"recorded":'), forward: bytes(',"forward":'),
-  attempts: bytes(',"attempts":'), status: bytes('{"status":'), ok: bytes(',"ok":'), latencyMs: bytes(',"latencyMs":'),
-  target: bytes(',"target":'),
+// The constant stretches between a summary's values, joined where a value comes from a small set (fewer copies).
+const K = {
+  id: bytes('{"id":'),
+  source: { live: bytes(',"source":"live","receivedAt":'), record: bytes(',"source":"record","receivedAt":') },
+  method: bytes(',"method":'), path: bytes(',"path":'), bytes: bytes(',"bytes":'), provider: bytes(',"provider":'),
+  type: bytes(',"type":'), eventId: bytes(',"eventId":'),
+  verdict: {
+    verified: bytes(',"verdict":"verified","reason":'), failed: bytes(',"verdict":"failed","reason":'),
+    unchecked: bytes(',"verdict":"unchecked","reason":'),
+  },
+  answer: bytes(',"answer":'),
+  /** By duplicate * 2 + skipped. */
+  flags: [false, true].flatMap((dup) => [false, true].map((skip) => bytes(`,"duplicate":${dup},"skipped":${skip},"recorded":`))),
+  noForward: bytes(',"forward":null,"attempts":'), forward: bytes(',"forward":{"status":'), ok: bytes(',"ok":'),
+  latencyMs: bytes(',"latencyMs":'), target: bytes(',"target":'), attempts: bytes('},"attempts":'),
 };
+/** Up to this many bytes a loop copies faster than TypedArray#set. */
+const SHORT = 16;
 const NULL = bytes('null');
 const TRUE = bytes('true');
 const FALSE = bytes('false');
-const SOURCES = { live: bytes('live'), record: bytes('record') };
-const VERDICTS = { verified: bytes('verified'), failed: bytes('failed'), unchecked: bytes('unchecked') };
 
 /**
  * The event stream's output for one flush, written byte by byte into one buffer. The stream sends a summary for every
@@ -39,9 +47,14 @@ export class FrameWriter {
     return this.at;
   }
 
-  /** Constant bytes (a key, a literal). A loop: TypedArray#set costs more than it saves on a dozen bytes. */
+  /** Constant bytes (a key, a literal): a loop for a few, TypedArray#set (a memcpy with a fixed cost) for more. */
   raw(b: Uint8Array): void {
     this.room(b.length);
+    if (b.length > SHORT) {
+      this.buf.set(b, this.at);
+      this.at += b.length;
+      return;
+    }
     const buf = this.buf;
     let at = this.at;
     for (let i = 0; i < b.length; i++) buf[at++] = b[i]!;
@@ -102,53 +115,42 @@ export class FrameWriter {
   /** JSON.stringify(summarise(d)), written out (test/unit/inspector/summary.test.ts keeps the two identical). */
   summary(d: Delivery): void {
     const { ev } = d;
-    const k = KEYS;
-    this.raw(k.id);
+    this.raw(K.id);
     this.str(d.id);
-    this.raw(k.source);
-    this.raw(SOURCES[d.source]);
-    this.raw(k.receivedAt);
+    this.raw(K.source[d.source]);
     this.str(ev.receivedAt);
-    this.raw(k.method);
+    this.raw(K.method);
     this.str(ev.method);
-    this.raw(k.path);
+    this.raw(K.path);
     this.str(ev.path);
-    this.raw(k.bytes);
+    this.raw(K.bytes);
     this.num(ev.body.length);
-    this.raw(k.provider);
+    this.raw(K.provider);
     this.str(ev.provider);
-    this.raw(k.type);
+    this.raw(K.type);
     this.str(ev.type);
-    this.raw(k.eventId);
+    this.raw(K.eventId);
     this.str(ev.id);
-    this.raw(k.verdict);
-    this.raw(VERDICTS[verdictOf(d)]);
-    this.raw(k.reason);
+    this.raw(K.verdict[verdictOf(d)]);
     this.str(ev.reason);
-    this.raw(k.answer);
+    this.raw(K.answer);
     this.num(ev.status);
-    this.raw(k.duplicate);
-    this.bool(ev.duplicate);
-    this.raw(k.skipped);
-    this.bool(ev.skipped);
-    this.raw(k.recorded);
+    this.raw(K.flags[(ev.duplicate ? 2 : 0) + (ev.skipped ? 1 : 0)]!);
     this.str(ev.recorded);
-    this.raw(k.forward);
     const last = d.attempts.length ? d.attempts[d.attempts.length - 1]! : null;
     if (last) {
-      this.raw(k.status);
+      this.raw(K.forward);
       this.num(last.status);
-      this.raw(k.ok);
+      this.raw(K.ok);
       this.bool(last.ok);
-      this.raw(k.latencyMs);
+      this.raw(K.latencyMs);
       this.num(last.latencyMs);
-      this.raw(k.target);
+      this.raw(K.target);
       this.str(last.target);
-      this.ascii('}');
+      this.raw(K.attempts);
     } else {
-      this.raw(NULL);
+      this.raw(K.noForward);
     }
-    this.raw(k.attempts);
     this.num(d.attempts.length);
     this.ascii('}');
   }

@@ -53,8 +53,8 @@ function editedBody(d: Delivery, input: ReplayRequestJson): Buffer {
 }
 
 /** Why a delivery of a public-key scheme cannot be re-signed here. */
-export function privateKeyOnly(provider: string): string {
-  return `cannot re-sign: ${provider} signs with its own private key, which the inspector does not have; replay it as recorded (its original signature still verifies), and know that an edited one goes out with that signature, which then no longer matches`;
+function privateKeyOnly(provider: string): string {
+  return `cannot re-sign: ${provider} signs with its own private key, which the inspector does not have; replay it as recorded, with its original signature (an edited one goes out with that signature, which then no longer matches)`;
 }
 
 /**

@@ -42,10 +42,10 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  */
 export class EventHub {
   readonly run = randomBytes(4).toString('hex');
-  // The log is a ring: change n is in slot n % capacity, its kind (0 delivery, 1 update, 2 remove) beside its subject. A live
-  // delivery's subject is its arrival number, looked up in the store when sent, so the log keeps no request alive
-  // longer than the store does (fewer survivors for every young-generation GC); the rest (a recording, a removal's
-  // id) is kept as it is. No object per change; serialised when sent, never kept.
+  // The log is a ring: change n is in slot n % capacity, its kind (0 delivery, 1 update, 2 remove) beside its
+  // subject. A live delivery's subject is its arrival number, looked up in the store when sent, so the log keeps no
+  // request alive longer than the store does (fewer survivors for every young-generation GC); the rest (a recording,
+  // a removal's id) is kept as it is. No object per change; serialised when sent, never kept.
   private readonly kinds: Uint8Array;
   private readonly orders: Float64Array;
   private readonly others: (Delivery | string | null)[];

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Runtime } from '../../core/runtime.js';
 
 const EXAMPLES = `
-The page lists the folder's recordings newest first, verifies each (as of its arrival time) when a secret is given,
+The page lists the folder's recordings newest first, verifies each (as of its arrival time) given a secret or a public key,
 and replays to --to only. The link printed carries a token; the page swaps it for a cookie. The JSON API is
 described in the README ("Inspector").
 
@@ -12,7 +12,7 @@ verified with --public-key but replayed only as recorded, and the page and the A
 
 Examples:
   switchyard webhooks inspect ./recordings --to http://localhost:3000/webhooks --secret whsec_…
-  switchyard webhooks inspect ./recordings --to http://localhost:3000/sms --provider twilio --secret <auth token> \
+  switchyard webhooks inspect ./recordings --to http://localhost:3000/sms --provider twilio --secret <auth token> \\
       --public-url https://abc.ngrok.app
   switchyard webhooks inspect ./recordings --public-key ./discord.pub --scheme ./acme-scheme.json --secret s3cret
 

@@ -149,7 +149,7 @@ export class EventHub {
       const kind = this.kinds[slot]!;
       const order = this.orders[slot]!;
       const subject = order ? this.live.liveDelivery(order) : this.others[slot]!;
-      // A live delivery deleted since is not sent; its removal is.
+      // A live delivery deleted since (or, for an update, gone from memory) is not sent; a removal is.
       if (subject === undefined) continue;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
       if (kind === 0 && !c.match(subject as Delivery)) continue;
@@ -164,12 +164,16 @@ export class EventHub {
     c.res.write(out.length ? out.done() : `id: ${this.lastId}\n: caught up\n\n`);
   }
 
-  /** True when a live delivery after change `sent` has left memory (it could not be sent). */
+  /**
+   * True when a new live delivery after change `sent` has left memory (the page would miss its row). The first one
+   * is the oldest; an update of a delivery that has left memory is merely not sent (the page no longer shows it).
+   */
   private behindMemory(sent: number): boolean {
     const oldest = this.live.oldestLive();
     for (let n = sent + 1; n <= this.n; n++) {
-      const order = this.orders[n % this.capacity]!;
-      if (order) return order < oldest;
+      const slot = n % this.capacity;
+      const order = this.orders[slot]!;
+      if (order && this.kinds[slot] === 0) return order < oldest;
     }
     return false;
   }

@@ -29,9 +29,9 @@ export interface GroupCommitOptions {
  * Writes files durably into one directory, many at a time: each write resolves only once its file is complete
  * under its final name and will survive a crash. Writes that arrive while a flush is in progress go to disk together
  * in the next one (group commit). A batch is appended to the folder's write-ahead journal (see journal.ts) and the
- * journal is fdatasynced once for the whole batch, while each file is written (by one thread, see file-worker.ts, and
- * as soon as it is asked for) to a hidden temporary name without an fsync of its own (creating and fsyncing a file per event costs more than the whole request); once both are done,
- * the files are renamed. A reader, or a process killed at any moment, never sees half a file under a final name;
+ * journal is fdatasynced once for the whole batch, while each file is written to a hidden temporary name without an
+ * fsync of its own (creating and fsyncing a file per event costs more than the whole request), as soon as it is asked
+ * for and by one thread (file-worker.ts); once both are done, the files are renamed. A reader, or a process killed at any moment, never sees half a file under a final name;
  * after a power loss the journal gives back whatever the page cache had not yet written (`recoverJournals`).
  * Journals are retired once their files have been fsynced in the background, so the journal never grows unbounded.
  */

@@ -1,5 +1,6 @@
-import { readdir, rename, unlink, writeFile } from 'node:fs';
+import { readdir, unlink } from 'node:fs';
 import { join } from 'node:path';
+import { FileWorker } from './file-worker.js';
 import { encodeRecord, Journal } from './journal.js';
 
 interface Job {
@@ -7,6 +8,8 @@ interface Job {
   final: string;
   temp: string;
   data: Buffer;
+  /** The temporary file's write, started as the job arrives: its error, if any. */
+  written: Promise<Error | null>;
   resolve: (path: string) => void;
   reject: (error: Error) => void;
 }
@@ -27,8 +30,8 @@ export interface GroupCommitOptions {
  * under its final name and will survive a crash. Writes that arrive while a flush is in progress go to disk together
  * in the next one (group commit). A batch is appended to the folder's write-ahead journal (see journal.ts) and the
  * journal is fdatasynced once for the whole batch, while each file is written to a hidden temporary name without an
- * fsync of its own (creating and fsyncing a file per event costs more than the whole request); once both are done,
- * the files are renamed. A reader, or a process killed at any moment, never sees half a file under a final name;
+ * fsync of its own (creating and fsyncing a file per event costs more than the whole request), as soon as it is asked
+ * for and by one thread (file-worker.ts); once both are done, the files are renamed. A reader, or a process killed at any moment, never sees half a file under a final name;
  * after a power loss the journal gives back whatever the page cache had not yet written (`recoverJournals`).
  * Journals are retired once their files have been fsynced in the background, so the journal never grows unbounded.
  */
@@ -47,6 +50,7 @@ export class GroupCommitWriter {
   /** Older journals being retired (their files fsynced, then the journal deleted). */
   private retiring: Promise<void> = Promise.resolve();
   private idle: (() => void)[] = [];
+  private readonly files = new FileWorker();
 
   constructor(
     readonly dir: string,
@@ -61,7 +65,10 @@ export class GroupCommitWriter {
   write(name: string, data: string | Buffer): Promise<string> {
     return new Promise((resolve, reject) => {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      this.queue.push({ name, final: join(this.dir, name), temp: join(this.dir, `.${name}.${process.pid}.tmp`), data: bytes, resolve, reject });
+      const temp = join(this.dir, `.${name}.${process.pid}.tmp`);
+      // Creating the file is the dearest step (the directory's lock serialises it): it starts at once, while the
+      // batch gathers and the journal before it syncs, rather than after.
+      this.queue.push({ name, final: join(this.dir, name), temp, data: bytes, written: this.files.create(temp, bytes), resolve, reject });
       if (!this.flushing) this.next();
     });
   }
@@ -76,6 +83,7 @@ export class GroupCommitWriter {
     this.journal = undefined;
     await this.retiring;
     await journal?.retire(this.dir);
+    await this.files.close();
   }
 
   /**
@@ -118,7 +126,8 @@ export class GroupCommitWriter {
     try {
       journal = await this.currentJournal();
     } catch (error) {
-      for (const job of jobs) job.reject(error as Error);
+      // Their temporary files may be written already: removed, like any write that fails.
+      await Promise.all(jobs.map((job) => job.written.then(() => fail(job, error as Error))));
       return;
     }
     // The journal's one fdatasync and the files' writes overlap; a file is renamed into place only once the journal
@@ -128,7 +137,7 @@ export class GroupCommitWriter {
         () => null,
         (error: Error) => error,
       ),
-      ...jobs.map(writeTemp),
+      ...jobs.map((job) => job.written),
     ]);
     const renames = Promise.all(
       jobs.map(async (job, i) => {
@@ -136,7 +145,8 @@ export class GroupCommitWriter {
         if (error) return fail(job, error);
         try {
           journal.files.push(job.final);
-          await renameAsync(job.temp, job.final);
+          const renamed = await this.files.rename(job.temp, job.final);
+          if (renamed) throw renamed;
           job.resolve(job.final);
         } catch (failed) {
           await fail(job, failed as Error);
@@ -159,12 +169,6 @@ export class GroupCommitWriter {
   }
 }
 
-/** The temporary file, written without an fsync (the journal answers for it). The error, if any. */
-function writeTemp(job: Job): Promise<Error | null> {
-  // `wx`: never over an existing file.
-  return new Promise((resolve) => writeFile(job.temp, job.data, { flag: 'wx', mode: 0o644 }, (error) => resolve(error)));
-}
-
 function fail(job: Job, error: Error): Promise<void> {
   return new Promise((resolve) =>
     unlink(job.temp, () => {
@@ -172,10 +176,6 @@ function fail(job: Job, error: Error): Promise<void> {
       resolve();
     }),
   );
-}
-
-function renameAsync(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => rename(from, to, (error) => (error ? reject(error) : resolve())));
 }
 
 /** Removes temporary files left by writers that no longer run (killed before their rename). */

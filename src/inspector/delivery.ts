@@ -77,24 +77,6 @@ export function summarise(d: Delivery): DeliverySummary {
   };
 }
 
-const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
-
-/**
- * JSON.stringify(summarise(d)), written out: the event stream sends one per request the listener answers, and this
- * builds no intermediate object (test/unit/inspector/summary.test.ts keeps the two identical).
- */
-export function summaryJson(d: Delivery): string {
-  const { ev } = d;
-  const last = d.attempts[d.attempts.length - 1];
-  const forward = last ? `{"status":${last.status},"ok":${last.ok},"latencyMs":${last.latencyMs},"target":${str(last.target)}}` : 'null';
-  return (
-    `{"id":${str(d.id)},"source":"${d.source}","receivedAt":${str(ev.receivedAt)},"method":${str(ev.method)},"path":${str(ev.path)},` +
-    `"bytes":${ev.body.length},"provider":${str(ev.provider)},"type":${str(ev.type)},"eventId":${str(ev.id)},"verdict":"${verdictOf(d)}",` +
-    `"reason":${str(ev.reason)},"answer":${ev.status},"duplicate":${ev.duplicate},"skipped":${ev.skipped},"recorded":${str(ev.recorded)},` +
-    `"forward":${forward},"attempts":${d.attempts.length}}`
-  );
-}
-
 export function detail(d: Delivery): DeliveryDetail {
   const headers: Headers = {};
   for (const name in d.ev.headers) headers[name] = d.ev.headers[name]!;

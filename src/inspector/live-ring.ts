@@ -43,6 +43,11 @@ export class LiveRing {
     if (d.order > this.newest) this.newest = d.order;
   }
 
+  /** The oldest arrival number the ring can still hold. */
+  get oldest(): number {
+    return Math.max(1, this.newest - this.size + 1);
+  }
+
   get(order: number): LiveDelivery | undefined {
     const d = this.slots[order % this.size];
     return d?.order === order ? d : undefined;

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { detectProvider, eventInfo, verifyWebhook, type Provider } from '../adapters/webhooks/index.js';
+import type { KeyObject } from 'node:crypto';
+import { detectProvider, eventInfo, publicUrlFor, verifyWebhook, type Provider, type SchemeCatalog } from '../adapters/webhooks/index.js';
 import { envelopeBody, parseFixture } from '../core/fixtures.js';
 import type { Delivery } from './delivery.js';
 
@@ -30,9 +31,22 @@ export async function listRecordFiles(dir: string): Promise<RecordFile[]> {
   return files.sort((a, b) => b.n - a.n);
 }
 
+/** What recordings are checked with: the listener's (or `inspect`'s) --secret, --provider, --public-key, --public-url, --scheme. */
 export interface VerifyWith {
   secret?: string;
   provider: Provider | 'auto';
+  publicKey?: KeyObject;
+  /** For URL-signing schemes, when a recording does not carry the URL the provider called. */
+  publicUrl?: string;
+  catalog?: SchemeCatalog;
+}
+
+/** True when deliveries can be checked at all (a secret, or a public key for discord and sendgrid). */
+export const canVerify = (v: VerifyWith) => Boolean(v.secret || v.publicKey);
+
+/** The URL a URL-signing scheme signed: the one the recording (or the listener) kept, else --public-url plus its path. */
+export function signedUrlOf(url: string | null | undefined, path: string, publicUrl: string | undefined): string | undefined {
+  return url ?? (publicUrl ? publicUrlFor(publicUrl, path) : undefined);
 }
 
 /**
@@ -52,20 +66,23 @@ export async function loadRecord(dir: string, file: RecordFile, verify: VerifyWi
   const headers = envelope.headers;
   const arrived = Date.parse(envelope.receivedAt ?? '');
   const receivedAt = Number.isFinite(arrived) ? new Date(arrived).toISOString() : new Date(0).toISOString();
-  let provider: Provider | null = envelope.provider ?? (verify.provider !== 'auto' ? verify.provider : null) ?? detectProvider(headers) ?? null;
+  let provider: Provider | null =
+    envelope.provider ?? (verify.provider !== 'auto' ? verify.provider : null) ?? detectProvider(headers, body, verify.catalog) ?? null;
   let verified = false;
-  let reason: string | null = 'not checked: no --secret was given';
-  if (verify.secret) {
+  let reason: string | null = 'not checked: no --secret or --public-key was given';
+  if (canVerify(verify)) {
     const result = verifyWebhook({
       provider: provider ?? 'auto',
       body,
       headers,
-      secret: verify.secret,
-      // URL-signing schemes (twilio, square, hubspot) are checked against the URL the recording kept.
-      url: envelope.url,
+      secret: verify.secret ?? '',
+      // URL-signing schemes (twilio, square, hubspot) are checked against the URL the recording kept, else --public-url.
+      url: signedUrlOf(envelope.url, envelope.path, verify.publicUrl),
       method: envelope.method,
       // Without an arrival time the timestamp is judged against now.
       nowSec: Number.isFinite(arrived) ? Math.floor(arrived / 1000) : undefined,
+      publicKey: verify.publicKey,
+      catalog: verify.catalog,
     });
     provider = result.provider ?? provider;
     verified = result.valid;
@@ -81,7 +98,7 @@ export async function loadRecord(dir: string, file: RecordFile, verify: VerifyWi
     id: recordId(file.n),
     order: file.n,
     source: 'record',
-    unchecked: !verify.secret,
+    unchecked: !canVerify(verify),
     attempts: [],
     ev: {
       receivedAt,
@@ -98,6 +115,7 @@ export async function loadRecord(dir: string, file: RecordFile, verify: VerifyWi
       duplicate: false,
       skipped: false,
       recorded: join(dir, basename(file.name)),
+      url: envelope.url ?? null,
     },
   };
 }

@@ -1,9 +1,10 @@
 import { deliver } from '../adapters/http/deliver.js';
 import type { HttpSinkPort } from '../adapters/http/http-sink.js';
-import type { Provider } from '../adapters/webhooks/index.js';
+import { BUILTIN_CATALOG, type Provider, type SchemeCatalog } from '../adapters/webhooks/index.js';
 import { createEnvelope } from '../core/fixtures.js';
 import { prepareRequest } from '../replay/prepare.js';
 import type { Delivery } from './delivery.js';
+import { signedUrlOf } from './records.js';
 import type { ReplayRequestJson } from './shapes.js';
 import type { DeliveryStore } from './store.js';
 
@@ -24,6 +25,10 @@ export interface ReplayContext {
   route: (type: string | null) => string | null;
   secret?: string;
   provider: Provider | 'auto';
+  /** Custom schemes (--scheme, the config file's) besides the built-in ones. */
+  catalog?: SchemeCatalog;
+  /** --public-url: the URL twilio, square and hubspot sign, for deliveries that do not carry it. */
+  publicUrl?: string;
   timeoutMs: number;
   http: HttpSinkPort;
   store: DeliveryStore;
@@ -47,6 +52,11 @@ function editedBody(d: Delivery, input: ReplayRequestJson): Buffer {
   return d.ev.body;
 }
 
+/** Why a delivery of a public-key scheme cannot be re-signed here. */
+function privateKeyOnly(provider: string): string {
+  return `cannot re-sign: ${provider} signs with its own private key, which the inspector does not have; replay it as recorded, with its original signature (an edited one goes out with that signature, which then no longer matches)`;
+}
+
 /**
  * Sends a delivery again to a configured target, once (no retries: the person clicking decides), and adds the
  * answer to its timeline. `original` sends the recorded bytes and signature; `resigned` signs them afresh; `edited`
@@ -61,6 +71,10 @@ export async function replayDelivery(ctx: ReplayContext, d: Delivery, input: Rep
   const target = input.target ?? ctx.route(d.ev.type) ?? ctx.targets[0];
   if (!target) {
     throw new ReplayRefused(409, 'no target to replay to: start the listener with --forward-to or --route, or the inspector with --to');
+  }
+  const catalog = ctx.catalog ?? BUILTIN_CATALOG;
+  if (mode === 'resigned' && d.ev.provider && catalog.get(d.ev.provider)?.key === 'public-key') {
+    throw new ReplayRefused(409, privateKeyOnly(d.ev.provider));
   }
   if (mode === 'resigned' && !ctx.secret) throw new ReplayRefused(409, 'no secret to re-sign with: pass --secret');
   const edited = mode === 'edited';
@@ -83,6 +97,9 @@ export async function replayDelivery(ctx: ReplayContext, d: Delivery, input: Rep
         keepSignature: mode === 'original' || !ctx.secret,
         headers: {},
         nowSec: Math.floor(Date.now() / 1000),
+        catalog: ctx.catalog,
+        // A fresh signature covers the URL the provider signed (what the app checks), else the target's.
+        url: signedUrlOf(d.ev.url, d.ev.path, ctx.publicUrl) ?? target,
       },
     );
   } catch (error) {

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { HttpSinkPort } from '../adapters/http/http-sink.js';
 import { createNodeHttpSink } from '../adapters/http/node-http-sink.js';
-import type { Provider } from '../adapters/webhooks/index.js';
+import type { KeyObject } from 'node:crypto';
+import { BUILTIN_CATALOG, type Provider, type SchemeCatalog } from '../adapters/webhooks/index.js';
 import { apiChange, apiGet, type ApiContext } from './api.js';
 import { indexHtml, loadAssets, type Asset } from './assets.js';
 import {
@@ -27,6 +28,12 @@ export interface InspectorOptions {
   route?: (type: string | null) => string | null;
   secret?: string;
   provider?: Provider | 'auto';
+  /** Verifies discord and sendgrid recordings (live deliveries come verified by the listener). */
+  publicKey?: KeyObject;
+  /** The URL the provider calls: URL-signing schemes are checked and re-signed with it when a delivery has no URL. */
+  publicUrl?: string;
+  /** Custom schemes besides the built-in ones. */
+  catalog?: SchemeCatalog;
   timeoutMs?: number;
   http?: HttpSinkPort;
 }
@@ -52,19 +59,23 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const assets = loadAssets();
   const token = options.token ?? newToken();
   const keep = options.keep ?? 1000;
-  const hub = new EventHub(keep * 2);
+  const hub = new EventHub(keep * 2, { liveDelivery: (order) => store.liveDelivery(order), oldestLive: () => store.oldestLive() });
   const provider = options.provider ?? 'auto';
-  const store = new DeliveryStore({ keep, recordDir: options.recordDir, verify: { secret: options.secret, provider }, onChange: (kind, subject) => hub.push(kind, subject) });
+  const { secret, publicKey, publicUrl, catalog } = options;
+  const store = new DeliveryStore({
+    keep, recordDir: options.recordDir, verify: { secret, provider, publicKey, publicUrl, catalog }, onChange: (kind, subject) => hub.push(kind, subject),
+  });
   const unobserve = options.feed ? store.observe(options.feed) : () => {};
   const http = options.http ?? createNodeHttpSink();
   let port = options.port ?? 4243;
   const ctx: ApiContext = {
-    store, hub, http, provider, targets: options.targets, secret: options.secret, timeoutMs: options.timeoutMs ?? 30_000,
+    store, hub, http, provider, targets: options.targets, secret, catalog, publicUrl, timeoutMs: options.timeoutMs ?? 30_000,
     route: options.route ?? (() => null),
     config: {
       mode: options.feed ? 'listen' : 'record',
       targets: options.targets,
-      canResign: Boolean(options.secret),
+      canResign: Boolean(secret),
+      keySigned: (catalog ?? BUILTIN_CATALOG).ordering().filter((s) => s.key === 'public-key').map((s) => s.provider),
       provider,
       recordDir: options.recordDir ?? null,
       keep,

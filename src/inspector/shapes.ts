@@ -72,6 +72,8 @@ export interface ConfigJson {
   /** Where replays may go; nothing else is accepted. */
   targets: string[];
   canResign: boolean;
+  /** Providers that sign with their own private key: their deliveries are never re-signed (replayed as recorded). */
+  keySigned: string[];
   provider: string;
   recordDir: string | null;
   keep: number;

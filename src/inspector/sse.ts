@@ -1,10 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { summaryJson, type Delivery } from './delivery.js';
+import type { Delivery } from './delivery.js';
 import type { Matcher } from './filter.js';
+import { FrameWriter } from './frames.js';
 import type { ChangeKind } from './store.js';
 
-const KINDS: ChangeKind[] = ['delivery', 'update', 'remove'];
+/** What follows a frame's id, by kind (0 delivery, 1 update, 2 remove). */
+const HEADS = ['\nevent: delivery\ndata: ', '\nevent: update\ndata: ', '\nevent: remove\ndata: '].map((s) => Buffer.from(s));
+const END = Buffer.from('\n\n');
+/** Bytes a frame usually takes, to size a flush's buffer once. */
+const FRAME_GUESS = 480;
+
+/** The store's live deliveries, as the log looks them up when it sends. */
+export interface LiveDeliveries {
+  /** A live delivery by arrival number; undefined once it has left memory or was deleted. */
+  liveDelivery(order: number): Delivery | undefined;
+  /** The arrival number of the oldest live delivery memory can still hold. */
+  oldestLive(): number;
+}
 
 interface Client {
   res: ServerResponse;
@@ -13,7 +26,10 @@ interface Client {
   sent: number;
 }
 
-/** How often queued changes go out: one write per page per tick, so a burst of webhooks costs the listener little. */
+/**
+ * How often queued changes go out: one write per page per tick, so a burst of webhooks costs the listener little.
+ * Sooner in a flood (see push), so that it never outruns the deliveries kept in memory.
+ */
 const FLUSH_MS = 100;
 const HEARTBEAT_MS = 15_000;
 /** A page that stops reading is cut off past this much queued output; it reconnects and resumes. */
@@ -26,18 +42,30 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  */
 export class EventHub {
   readonly run = randomBytes(4).toString('hex');
-  // The log is a ring: change n is in slot n % capacity, its kind as an index into KINDS and its subject (the
-  // delivery, or a removal's id) beside it. No object per change; serialised when sent, never kept.
+  // The log is a ring: change n is in slot n % capacity, its kind (0 delivery, 1 update, 2 remove) beside its
+  // subject. A live delivery's subject is its arrival number, looked up in the store when sent, so the log keeps no
+  // request alive longer than the store does (fewer survivors for every young-generation GC); the rest (a recording,
+  // a removal's id) is kept as it is. No object per change; serialised when sent, never kept.
   private readonly kinds: Uint8Array;
-  private readonly subjects: (Delivery | string | null)[];
+  private readonly orders: Float64Array;
+  private readonly others: (Delivery | string | null)[];
+  private readonly idPrefix = Buffer.from(`id: ${this.run}-`);
   private n = 0;
   private readonly clients = new Set<Client>();
+  /** The last change sent to every page, and what is waiting for the timer (or the immediate of a flood). */
+  private flushed = 0;
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
+  private readonly flushNow = () => this.flush();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(private readonly capacity: number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly live: LiveDeliveries,
+  ) {
     this.kinds = new Uint8Array(capacity);
-    this.subjects = new Array<Delivery | string | null>(capacity).fill(null);
+    this.orders = new Float64Array(capacity);
+    this.others = new Array<Delivery | string | null>(capacity).fill(null);
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) c.res.write(': keep-alive\n\n');
     }, HEARTBEAT_MS).unref();
@@ -50,9 +78,21 @@ export class EventHub {
   push(kind: ChangeKind, subject: Delivery | string | null): void {
     this.n += 1;
     const slot = this.n % this.capacity;
-    this.kinds[slot] = KINDS.indexOf(kind);
-    this.subjects[slot] = subject;
-    if (this.clients.size && !this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    this.kinds[slot] = kind === 'delivery' ? 0 : kind === 'update' ? 1 : 2;
+    if (subject !== null && typeof subject === 'object' && subject.source === 'live') {
+      this.orders[slot] = subject.order;
+      this.others[slot] = null;
+    } else {
+      this.orders[slot] = 0;
+      this.others[slot] = subject;
+    }
+    if (!this.clients.size) return;
+    const waiting = this.n - this.flushed;
+    // The log holds twice the deliveries memory keeps: at half of it, send now, before any waiting delivery can leave
+    // memory (many sockets' requests can be handled before an immediate runs).
+    if (waiting >= this.capacity >> 1) return this.flush();
+    if (!this.timer) this.timer = setTimeout(this.flushNow, FLUSH_MS);
+    else if (!this.soon && waiting >= this.capacity >> 2) this.soon = setImmediate(this.flushNow);
   }
 
   /** Starts a stream after `since` (the Last-Event-ID header, or ?since= from the list the page loaded). */
@@ -80,7 +120,11 @@ export class EventHub {
   }
 
   private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
     this.timer = null;
+    this.soon = null;
+    this.flushed = this.n;
     for (const c of this.clients) this.send(c);
   }
 
@@ -92,29 +136,52 @@ export class EventHub {
   private send(c: Client): void {
     if (c.res.writableLength > MAX_BUFFERED) return void c.res.destroy();
     if (c.sent >= this.n) return;
-    if (c.sent < this.oldest - 1) {
-      // This page fell behind the log (a burst bigger than it holds): it reloads the list instead.
+    if (c.sent < this.oldest - 1 || this.behindMemory(c.sent)) {
+      // This page fell behind the log, or behind the deliveries kept in memory: it reloads the list instead.
       c.sent = this.n;
       c.res.write(`id: ${this.lastId}\nevent: reset\ndata: {}\n\n`);
       return;
     }
-    let out = '';
+    // One buffer per flush, every frame with its own id; summaries are written into it without building strings.
+    const out = new FrameWriter((this.n - c.sent) * FRAME_GUESS);
     for (let n = c.sent + 1; n <= this.n; n++) {
-      const kind = KINDS[this.kinds[n % this.capacity]!]!;
-      const subject = this.subjects[n % this.capacity]!;
+      const slot = n % this.capacity;
+      const kind = this.kinds[slot]!;
+      const order = this.orders[slot]!;
+      const subject = order ? this.live.liveDelivery(order) : this.others[slot]!;
+      // A live delivery deleted since (or, for an update, gone from memory) is not sent; a removal is.
+      if (subject === undefined) continue;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
-      if (kind === 'delivery' && !c.match(subject as Delivery)) continue;
-      const data = kind === 'remove' ? JSON.stringify({ id: subject }) : summaryJson(subject as Delivery);
-      out += `id: ${this.run}-${n}\nevent: ${kind}\ndata: ${data}\n\n`;
+      if (kind === 0 && !c.match(subject as Delivery)) continue;
+      out.raw(this.idPrefix);
+      out.num(n);
+      out.raw(HEADS[kind]!);
+      if (kind === 2) out.text(JSON.stringify({ id: subject }));
+      else out.summary(subject as Delivery);
+      out.raw(END);
     }
-    if (!out) out = `id: ${this.lastId}\n: caught up\n\n`;
     c.sent = this.n;
-    c.res.write(out);
+    c.res.write(out.length ? out.done() : `id: ${this.lastId}\n: caught up\n\n`);
+  }
+
+  /**
+   * True when a new live delivery after change `sent` has left memory (the page would miss its row). The first one
+   * is the oldest; an update of a delivery that has left memory is merely not sent (the page no longer shows it).
+   */
+  private behindMemory(sent: number): boolean {
+    const oldest = this.live.oldestLive();
+    for (let n = sent + 1; n <= this.n; n++) {
+      const slot = n % this.capacity;
+      const order = this.orders[slot]!;
+      if (order && this.kinds[slot] === 0) return order < oldest;
+    }
+    return false;
   }
 
   close(): void {
     clearInterval(this.heartbeat);
     if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
     for (const c of this.clients) c.res.end();
     this.clients.clear();
   }

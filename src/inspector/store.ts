@@ -3,7 +3,7 @@ import type { ReceivedEvent } from '../listener/types.js';
 import { attemptFromOutcome, type Delivery } from './delivery.js';
 import type { Matcher } from './filter.js';
 import { LiveDelivery, LiveRing } from './live-ring.js';
-import { listRecordFiles, loadRecord, recordId, type VerifyWith } from './records.js';
+import { canVerify, listRecordFiles, loadRecord, recordId, type VerifyWith } from './records.js';
 
 /**
  * What the store tells the event stream: a new delivery, a changed one (a new attempt), or a removed one (its id, or
@@ -62,8 +62,8 @@ export class DeliveryStore {
 
   /** Runs for every request the listener answers: a reference to its event, no copy, no serialisation. */
   add(event: ReceivedEvent): void {
-    // Without a secret an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
-    const unchecked = !event.verified && !this.options.verify.secret && event.status < 400;
+    // Without a secret or public key an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
+    const unchecked = !event.verified && !canVerify(this.options.verify) && event.status < 400;
     const d = new LiveDelivery(event.seq, event, unchecked);
     this.live.add(d);
     this.options.onChange('delivery', d);
@@ -74,6 +74,15 @@ export class DeliveryStore {
     if (d instanceof LiveDelivery) d.addAttempt(attempt);
     else d.attempts.push(attempt);
     this.options.onChange('update', d);
+  }
+
+  /** A live delivery by arrival number, while it is in memory (the event stream looks them up when it sends). */
+  liveDelivery(order: number): Delivery | undefined {
+    return this.live.get(order);
+  }
+
+  oldestLive(): number {
+    return this.live.oldest;
   }
 
   async get(id: string): Promise<Delivery | null> {

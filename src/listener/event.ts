@@ -1,4 +1,5 @@
 import type { Headers, Provider } from '../adapters/webhooks/scheme.js';
+import { isoTime } from '../core/iso-time.js';
 import type { ReceivedEvent } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -30,6 +31,6 @@ export class ListenerEvent implements ReceivedEvent {
   ) {}
 
   get receivedAt(): string {
-    return (this.iso ??= new Date(this.receivedAtMs).toISOString());
+    return (this.iso ??= isoTime(this.receivedAtMs));
   }
 }

@@ -177,6 +177,9 @@ async function startInspectorFor(
       route: (type) => forward?.target(type) ?? null,
       secret: input.secret,
       provider: input.provider,
+      publicKey: input.publicKey,
+      publicUrl: input.publicUrl,
+      catalog: input.catalog,
       timeoutMs: input.timeoutMs,
     });
   } catch (error) {

@@ -267,6 +267,18 @@ describe('the inspector in a browser', () => {
     await page.getByText('This page’s token is no longer valid').waitFor({ timeout: 8000 });
   });
 
+  it('says a discord delivery cannot be re-signed (its private key is discord\'s) and still offers the original replay', async () => {
+    const s = await stack();
+    const page = await open(s);
+    const fixture = JSON.parse(readFileSync(new URL('../../fixtures/webhooks/discord/application-command.json', import.meta.url), 'utf8'));
+    const { host: _host, ...headers } = fixture.headers as Record<string, string>;
+    await send(s.listener.url, fixture.body as string, headers);
+    await row(page, 'discord').click();
+    await page.locator('.detail', { hasText: 'discord signs with its own private key, which the inspector does not have' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Replay re-signed' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Replay', exact: true }).isDisabled()).toBe(false);
+  });
+
   it('renders payloads as text, never as HTML', async () => {
     const s = await stack({ secret: null });
     const page = await open(s);

@@ -64,6 +64,7 @@ function Attempt({ a, first, onDiff }: { a: AttemptJson; first: AttemptJson | un
 export function Detail({ d, config, actions, busy }: { d: DeliveryDetail; config: ConfigJson; actions: Actions; busy: boolean }) {
   const body = useMemo(() => decodeBase64(d.request.raw), [d.request.raw]);
   const canReplay = config.targets.length > 0;
+  const keySigned = d.provider !== null && config.keySigned.includes(d.provider);
   const contentType = d.request.headers['content-type'] ?? '';
   const first = d.timeline[0];
   return (
@@ -76,7 +77,11 @@ export function Detail({ d, config, actions, busy }: { d: DeliveryDetail; config
           <button onClick={() => actions.replay('original')} disabled={!canReplay || busy} title="r">
             Replay
           </button>
-          <button onClick={() => actions.replay('resigned')} disabled={!canReplay || !config.canResign || busy}>
+          <button
+            onClick={() => actions.replay('resigned')}
+            disabled={!canReplay || !config.canResign || keySigned || busy}
+            title={keySigned ? `${d.provider} signs with its own private key: replay it as recorded` : undefined}
+          >
             Replay re-signed
           </button>
           <button onClick={actions.edit} disabled={!canReplay || busy}>
@@ -95,6 +100,11 @@ export function Detail({ d, config, actions, busy }: { d: DeliveryDetail; config
         </div>
       </header>
       {!canReplay && <p class="muted small">Replay is off: no target is configured (--forward-to, --route, or inspect --to).</p>}
+      {canReplay && keySigned && (
+        <p class="muted small">
+          {d.provider} signs with its own private key, which the inspector does not have: this delivery can be replayed as recorded, not re-signed.
+        </p>
+      )}
       <ol class="timeline" aria-label="timeline">
         <li class="step">
           <div class="step-head">

@@ -94,9 +94,11 @@ export function EditDialog({
           ))}
         </select>
         <p class="small">
-          {config.canResign
-            ? 'The signature headers are replaced by a fresh signature made with the listener’s secret.'
-            : 'No secret is configured: it is sent with the headers above, not re-signed.'}
+          {d.provider && config.keySigned.includes(d.provider)
+            ? `${d.provider} signs with its own private key, which the inspector does not have: it is sent with the headers above, not re-signed, so an edited body no longer matches its signature.`
+            : config.canResign
+              ? 'The signature headers are replaced by a fresh signature made with the listener’s secret.'
+              : 'No secret is configured: it is sent with the headers above, not re-signed.'}
         </p>
         {error && <p class="error-line" role="alert">{error}</p>}
         <div class="actions">

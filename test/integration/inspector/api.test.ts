@@ -169,6 +169,35 @@ describe('inspector API', () => {
     await stale.until(1, 'reset');
   });
 
+  it('sends a burst in batched writes, every delivery with its own id, multi-byte text intact; a resume from the middle gets the rest', async () => {
+    const s = await stack();
+    const stream = await openSse(`${s.inspector.origin}/api/events`, auth(s));
+    clients.push(stream);
+    const types = Array.from({ length: 40 }, (_, i) => `café.reçu.${i}.✓`);
+    await Promise.all(types.map((t, i) => deliver(s, stripeEvent(t, `evt_burst${i}`))));
+    const got = await stream.until(40, 'delivery');
+    expect(got.map((m) => JSON.parse(m.data).type).sort()).toEqual([...types].sort());
+    const numbers = got.map((m) => Number(m.id.split('-')[1]));
+    expect(new Set(got.map((m) => m.id.split('-')[0])).size).toBe(1);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(new Set(numbers).size).toBe(40);
+    const middle = got[24]!.id;
+    const again = await openSse(`${s.inspector.origin}/api/events`, { ...auth(s), 'last-event-id': middle });
+    clients.push(again);
+    const rest = await again.until(15, 'delivery');
+    expect(rest.map((m) => m.id)).toEqual(got.slice(25).map((m) => m.id));
+  });
+
+  it('keeps a connected page up with a flood larger than the deliveries kept in memory: every one sent, no reset', async () => {
+    const s = await stack({ inspector: { keep: 8 } });
+    const stream = await openSse(`${s.inspector.origin}/api/events`, auth(s));
+    clients.push(stream);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => deliver(s, stripeEvent('invoice.paid', `evt_flood${i}`))));
+    const got = await stream.until(60, 'delivery');
+    expect(new Set(got.map((m) => JSON.parse(m.data).eventId)).size).toBe(60);
+    expect(stream.messages.filter((m) => m.event === 'reset')).toEqual([]);
+  });
+
   it('tells a client to reload when what it missed is no longer in the bounded log', async () => {
     const s = await stack({ inspector: { keep: 2 } });
     await deliver(s, stripeEvent('invoice.paid', 'evt_b0'));

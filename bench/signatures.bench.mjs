@@ -1,16 +1,17 @@
 // Verification throughput of every signature scheme: verifyWebhook (what `webhooks verify` and the listener call)
-// on a valid ~2 KB request. Each scheme is timed in short slices alternating with Stripe's, and its ratio is the
-// median of the per-pair ratios, so that a busy machine's ups and downs hit both sides alike. Goal: each HMAC scheme
-// within 0.8 of Stripe's rate; Ed25519 (discord) and ECDSA P-256 (sendgrid) are reported, with no goal: a public-key
-// check costs what the curve costs.
+// on a valid ~2 KB request, per second of this process's CPU time. Each scheme is timed in short slices alternating
+// with Stripe's, and its ratio is the median of the per-pair ratios, so that a busy machine's ups and downs hit both
+// sides alike. Goal: each HMAC scheme within 0.8 of Stripe's rate; Ed25519 (discord) and ECDSA P-256 (sendgrid) are
+// reported, with no goal: a public-key check costs what the curve costs.
 import { generateKeyPairSync } from 'node:crypto';
+import { median } from './stats.mjs';
 
 const { PROVIDERS, signRequest, verifyWebhook } = await import('../dist/adapters/webhooks/index.js');
 const SLICE_MS = Number(process.env.BENCH_SIG_SLICE_MS ?? 20);
 const PAIRS = Number(process.env.BENCH_SIG_PAIRS ?? 15);
 const NOW = Math.floor(Date.now() / 1000);
 const URL = 'https://example.com/webhooks/in?tenant=eu';
-const ASYMMETRIC = new Set(['discord', 'sendgrid']);
+const ASYMMETRIC = { discord: 'Ed25519', sendgrid: 'ECDSA P-256' };
 
 const item = (i) => ({ id: `li_${i}`, description: `Artikel ${i} — Größe M`, quantity: i, amount: 1999 * i, currency: 'eur' });
 const json = JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded', created: NOW, data: { object: { id: 'pi_1', items: Array.from({ length: 18 }, (_, i) => item(i)) } }, webhookTimestamp: NOW * 1000 });
@@ -29,23 +30,26 @@ const cases = PROVIDERS.filter((p) => !ONLY || p === 'stripe' || ONLY.includes(p
   return { provider, options };
 });
 
-/** Verifications per second over one slice. */
+/**
+ * Verifications per second of this process's CPU time over one slice: CPU time, not wall time, so that the moments
+ * the machine gives to other processes count for neither side.
+ */
 function slice(options) {
-  const start = performance.now();
-  const end = start + SLICE_MS;
+  const end = performance.now() + SLICE_MS;
+  const cpu = process.cpuUsage();
   let n = 0;
   while (performance.now() < end) {
     for (let i = 0; i < 20; i++) verifyWebhook(options);
     n += 20;
   }
-  return (n / (performance.now() - start)) * 1000;
+  const used = process.cpuUsage(cpu);
+  return (n / (used.user + used.system)) * 1e6;
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const stripeCase = cases.find((c) => c.provider === 'stripe');
 for (let i = 0; i < 5; i++) for (const c of cases) slice(c.options);
 let missed = 0;
-console.log(`verification of a valid ~2 KB webhook: median of ${PAIRS} ${SLICE_MS} ms slices alternating with Stripe's (stripe = 1.00)`);
+console.log(`verification of a valid ~2 KB webhook, per second of CPU time: median of ${PAIRS} ${SLICE_MS} ms slices alternating with Stripe's (stripe = 1.00)`);
 for (const c of cases) {
   const ratios = [];
   const rates = [];
@@ -56,9 +60,9 @@ for (const c of cases) {
     rates.push(own);
   }
   const ratio = median(ratios);
-  const asym = ASYMMETRIC.has(c.provider);
-  if (!asym && ratio < 0.8) missed += 1;
-  const goal = asym ? 'reported (public-key scheme)' : ratio >= 0.8 ? 'goal >= 0.80 met' : 'goal >= 0.80 MISSED';
-  console.log(`  ${c.provider.padEnd(9)} ${Math.round(median(rates)).toLocaleString('en-US').padStart(9)} /s  ${ratio.toFixed(2)}  ${goal}`);
+  const curve = ASYMMETRIC[c.provider];
+  if (!curve && ratio < 0.8) missed += 1;
+  const goal = curve ? `reported (${curve}, no goal)` : `goal >= 0.80: ${ratio >= 0.8 ? 'met' : 'MISSED'}`;
+  console.log(`  ${c.provider.padEnd(9)} ${Math.round(median(rates)).toLocaleString('en-US').padStart(9)} /s  ratio ${ratio.toFixed(2)}  ${goal}`);
 }
 if (missed) console.log(`${missed} HMAC scheme(s) below 0.8 of Stripe's rate`);

@@ -4,7 +4,8 @@
 //    Goals: --help <= 1.6x, one-file verify <= 2.0x. Also checks that neither run loads the Stripe or Azure SDKs.
 // 2. Verification throughput: 10,000 fixtures verified in one process through verifyWebhook.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyWebhook } from '../dist/adapters/webhooks/index.js';
@@ -17,8 +18,11 @@ const fixture = join(root, 'fixtures/webhooks/stripe/payment_intent.succeeded.js
 const SECRET = 'whsec_switchyardFixtureTestOnly7f3a9c2e1b';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 // A clean environment: variables such as NODE_EXTRA_CA_CERTS or NODE_OPTIONS slow every node start-up alike and
-// would flatter the ratios.
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1' };
+// would flatter the ratios. The code cache in a folder of its own: other checkouts and installs sharing the user's
+// cache folder must not replace it in the middle of the run.
+const cacheDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-cache-'));
+process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, CI: 'true', NO_COLOR: '1', SWITCHYARD_CACHE_DIR: cacheDir };
 
 const commands = {
   'node -e 0': [process.execPath, ['-e', '0']],

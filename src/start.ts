@@ -8,7 +8,8 @@ import { ensureDirSync } from './core/make-dir.js';
 /**
  * The first code bin/switchyard.js runs: loads the bundled CLI (main.cjs) through V8's code cache, so a start does
  * not compile 400 KB of JavaScript again. Node 22 has this built in (module.enableCompileCache); Node 20 gets the
- * same from vm.Script cachedData. A cache that cannot be read or written only costs the compile it would have saved.
+ * same from vm.Script cachedData, one cache per command. A cache that cannot be read or written only costs the
+ * compile it would have saved.
  */
 const main = join(__dirname, 'main.cjs');
 
@@ -18,9 +19,55 @@ function cacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'switchyard');
 }
 
+/** Cache files of this build kept at most: one per command run, the least recently written going first. */
+const MAX_CACHES = 16;
+
+/**
+ * The command a run is for, as in `webhooks-verify` (`top` for none): each gets its own cache. A cache holds the
+ * functions compiled by the run that wrote it, so one written by `--help` would leave `webhooks verify` compiling
+ * its whole path on every start.
+ */
+function commandKey(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i]!;
+    if (arg === '--config' || arg === '--profile') i += 1;
+    else if (!arg.startsWith('-')) {
+      if (!/^[a-z][a-z0-9-]{0,30}$/.test(arg)) break;
+      words.push(arg);
+    }
+  }
+  return words.join('-') || 'top';
+}
+
+/** Caches not written for this long are removed by any install's run: an install that was deleted leaves some. */
+const ORPHAN_MS = 30 * 24 * 3600 * 1000;
+
+/** FNV-1a of the bundle's path, naming its caches: installs side by side (global, per project) keep their own. */
+function pathTag(path: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Removes this install's caches of other builds, its oldest beyond MAX_CACHES, and anyone's orphans. */
+function pruneCaches(dir: string, prefix: string, build: string, keep: string): void {
+  const ours: { name: string; mtime: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('main-') || name === keep) continue;
+    const mtime = statSync(join(dir, name)).mtimeMs;
+    if (name.startsWith(prefix) && name.endsWith(build)) ours.push({ name, mtime });
+    else if (name.startsWith(prefix) || Date.now() - mtime > ORPHAN_MS) rmSync(join(dir, name), { force: true });
+  }
+  ours.sort((a, b) => b.mtime - a.mtime);
+  for (const old of ours.slice(MAX_CACHES - 1)) rmSync(join(dir, old.name), { force: true });
+}
+
 function loadWithCodeCache(dir: string): void {
   const stat = statSync(main);
-  const key = `main-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`;
+  const prefix = `main-${pathTag(main)}-`;
+  const build = `-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`;
+  const key = `${prefix}${commandKey(process.argv.slice(2))}${build}`;
   const cacheFile = join(dir, key);
   let cachedData: Buffer | undefined;
   try {
@@ -37,7 +84,7 @@ function loadWithCodeCache(dir: string): void {
       try {
         // Not mkdirSync's recursive mode: it never returns for a directory under /proc (SWITCHYARD_CACHE_DIR=/proc/x).
         ensureDirSync(dir);
-        for (const old of readdirSync(dir)) if (old.startsWith('main-') && old !== key) rmSync(join(dir, old), { force: true });
+        pruneCaches(dir, prefix, build, key);
         const temp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigFileSchema, type ConfigSource } from './config.js';
+import { parseConfigFile, type ConfigSource } from './config.js';
 import { ConfigError } from './errors.js';
 
 /** The user's config directory, as the platform conventions have it. */
@@ -28,7 +28,7 @@ export function readConfigSource(cwd: string, env: NodeJS.ProcessEnv, explicit?:
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const file = ConfigFileSchema.safeParse(parsed);
+  const file = parseConfigFile(parsed);
   if (!file.success) {
     throw new ConfigError(`config file ${path} must hold a JSON object of settings`, {
       hint: 'see "Configuration" in the README',

@@ -5,30 +5,29 @@ import { ConfigError } from './errors.js';
 import { maskSecret } from './mask.js';
 
 /**
- * The one schema of every setting. Each command validates only the settings it needs (requireSetting),
- * so `webhooks verify` works with no Stripe key.
+ * The schema of every setting, each built on first use: building them all cost every command a few milliseconds
+ * of start-up, and each command validates only the settings it needs (requireSetting), so `webhooks verify`
+ * works with no Stripe key.
  */
-export const SettingsSchema = z.object({
-  stripeApiKey: z
-    .string()
-    .check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_test_… or rk_test_…)')),
-  stripeApiBase: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' }),
-  webhookSecret: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
+const SETTING_SCHEMAS = {
+  stripeApiKey: () =>
+    z.string().check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted key (sk_test_… or rk_test_…)')),
+  stripeApiBase: () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' }),
+  webhookSecret: () => z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
   // 'auto', a built-in provider or a custom scheme's name: which names exist is checked by the webhooks commands.
-  webhookProvider: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]*$/i, 'must be auto or a provider name such as stripe or twilio')),
-  webhookPublicKey: z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
-  webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  serviceBusConnectionString: z
-    .string()
-    .check(z.regex(/Endpoint=sb:\/\/[^;]+/i, 'must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…)')),
-  serviceBusNamespace: z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name such as contoso.servicebus.windows.net')),
-  serviceBusManagementPort: z
-    .string()
-    .check(z.regex(/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'must be a TCP port number (1-65535)')),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
+  webhookProvider: () => z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]*$/i, 'must be auto or a provider name such as stripe or twilio')),
+  webhookPublicKey: () => z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
+  webhookUrl: () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  serviceBusConnectionString: () =>
+    z.string().check(z.regex(/Endpoint=sb:\/\/[^;]+/i, 'must be a Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…)')),
+  serviceBusNamespace: () =>
+    z.string().check(z.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be a host name such as contoso.servicebus.windows.net')),
+  serviceBusManagementPort: () =>
+    z
+      .string()
+      .check(z.regex(/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'must be a TCP port number (1-65535)')),
+};
+export type Settings = { [N in keyof typeof SETTING_SCHEMAS]: z.infer<ReturnType<(typeof SETTING_SCHEMAS)[N]>> };
 export type SettingName = keyof Settings;
 
 interface SettingSpec {
@@ -58,16 +57,24 @@ export const SETTINGS: Record<SettingName, SettingSpec> = {
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
-/** The config file's shape: settings at the top, and named profiles that override them. */
-export const ConfigFileSchema = z.catchall(
-  z.object({
-    profiles: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
-    /** Named custom webhook signature schemes (`--provider name`), validated by the webhooks commands. */
-    schemes: z.optional(z.record(z.string(), z.unknown())),
-  }),
-  z.unknown(),
-);
-export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+/** The config file's shape: settings at the top, and named profiles that override them. Built when a file is read. */
+const configFileSchema = () =>
+  z.catchall(
+    z.object({
+      profiles: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+      /** Named custom webhook signature schemes (`--provider name`), validated by the webhooks commands. */
+      schemes: z.optional(z.record(z.string(), z.unknown())),
+    }),
+    z.unknown(),
+  );
+export type ConfigFile = z.infer<ReturnType<typeof configFileSchema>>;
+let fileSchema: ReturnType<typeof configFileSchema> | undefined;
+
+/** Parses a config file's JSON value. */
+export function parseConfigFile(value: unknown): ReturnType<ReturnType<typeof configFileSchema>['safeParse']> {
+  fileSchema ??= configFileSchema();
+  return fileSchema.safeParse(value);
+}
 
 export interface ConfigSource {
   file?: ConfigFile;
@@ -147,11 +154,17 @@ export function loadConfig(
   return { settings, profile: source.profile, filePath: source.filePath, ...(Object.keys(schemes).length ? { schemes } : {}) };
 }
 
+const built: { [N in SettingName]?: ReturnType<(typeof SETTING_SCHEMAS)[N]> } = {};
+
+function schemaOf<N extends SettingName>(name: N): ReturnType<(typeof SETTING_SCHEMAS)[N]> {
+  return (built[name] ??= SETTING_SCHEMAS[name]() as never) as ReturnType<(typeof SETTING_SCHEMAS)[N]>;
+}
+
 /** The validated value of a setting, or undefined when it is not set anywhere. */
 export function getSetting<N extends SettingName>(config: Config, name: N): Settings[N] | undefined {
   const loaded = config.settings[name];
   if (!loaded) return undefined;
-  const parsed = SettingsSchema.shape[name].safeParse(loaded.value);
+  const parsed = schemaOf(name).safeParse(loaded.value);
   if (!parsed.success) {
     const shown = SETTINGS[name].secret ? maskSecret(loaded.value) : JSON.stringify(loaded.value);
     const issue = parsed.error.issues[0]?.message ?? 'invalid value';

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 // zod/mini, as in config.ts: the classic API costs tens of milliseconds at start-up, which `webhooks verify` cannot afford.
 import * as z from 'zod/mini';
-import { writeFileAtomic } from './atomic-write.js';
 import { UsageError } from './errors.js';
 
 
@@ -129,6 +128,8 @@ export async function writeFixtureAtomic(dir: string, fileName: string, envelope
     throw new UsageError(`invalid fixture file name "${fileName}"`);
   }
   const final = join(dir, fileName);
+  // Loaded here: its node:fs/promises costs `webhooks verify`, which only reads fixtures, 3 ms of start-up.
+  const { writeFileAtomic } = await import('./atomic-write.js');
   await writeFileAtomic(final, serializeFixture(envelope));
   return final;
 }

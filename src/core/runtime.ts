@@ -13,7 +13,11 @@ export interface Runtime {
 
 export function processRuntime(signal: AbortSignal): Runtime {
   return {
-    stdin: process.stdin,
+    // A getter: process.stdin builds its stream on first use (4 ms of start-up for a file or pipe), and most
+    // commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -23,13 +23,32 @@ describe('the start-up code cache', () => {
     const first = await verify({ SWITCHYARD_CACHE_DIR: dir });
     const files = readdirSync(dir);
     // Node 20: our own vm.Script cache file; Node 22 and later: Node's compile cache, a folder per Node version.
-    const name = NODE_MAJOR >= 22 ? /^v\d+\.\d+\.\d+-\w+-[0-9a-f]+-\d+$/ : /^main-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8$/;
+    const name = NODE_MAJOR >= 22 ? /^v\d+\.\d+\.\d+-\w+-[0-9a-f]+-\d+$/ : /^main-[0-9a-f]{8}-webhooks-verify-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8$/;
     expect(files).toEqual([expect.stringMatching(name)]);
     expect(cacheFiles(dir).length).toBeGreaterThan(0);
     const second = await verify({ SWITCHYARD_CACHE_DIR: dir });
     expect(second).toEqual(first);
     expect(second.code).toBe(0);
     expect(readdirSync(dir)).toEqual(files);
+  });
+
+  it.runIf(NODE_MAJOR < 22)('on Node 20, keeps one cache per command and drops those of other builds of this install', async () => {
+    // A cache holds what the run that wrote it compiled: one written by --help would leave verify compiling its
+    // whole path on every start.
+    const dir = join(root, 'per-command');
+    await verify({ SWITCHYARD_CACHE_DIR: dir });
+    const [own] = readdirSync(dir);
+    const stale = own!.replace(/-\d+-\d+\.v8$/, '-1-1.v8');
+    const other = 'main-00000000-top-v20.0.0-x64-1-1.v8';
+    writeFileSync(join(dir, stale), 'an older build');
+    writeFileSync(join(dir, other), 'another install');
+    const help = await runCli(['--help'], { env: { SWITCHYARD_CACHE_DIR: dir } });
+    expect(help.code).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(3);
+    expect(files).toEqual(expect.arrayContaining([own, other, expect.stringMatching(/^main-[0-9a-f]{8}-top-v/)]));
+    expect((await verify({ SWITCHYARD_CACHE_DIR: dir })).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(files);
   });
 
   it('survives a corrupt cache file and replaces it', async () => {

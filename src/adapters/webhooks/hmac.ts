@@ -59,6 +59,18 @@ export function safeEqual(expected: string, received: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Constant-time comparison of a digest with a received base64 signature, the same verdict as comparing the
+ * encoded strings (only the canonical encoding of the same bytes matches) without encoding the digest.
+ */
+export function safeEqualBase64(expected: Buffer, received: string): boolean {
+  const given = Buffer.from(received, 'base64');
+  // Node's decoder skips characters outside the alphabet and ignores stray bits, so the received text must be what
+  // its bytes encode to; that depends on the received text alone, and reveals nothing of the expected digest.
+  if (given.length !== expected.length || given.toString('base64') !== received) return false;
+  return timingSafeEqual(expected, given);
+}
+
 const LOWER_HEX = /^[0-9a-f]*$/;
 
 /**

@@ -14,11 +14,16 @@ interface Signature {
 
 const asText = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
+const KEY = Buffer.from('signature');
+
 /** The `"signature": {…}` object cut out of a JSON body and parsed alone (the event data can be large). */
 function quickSignature(body: Buffer): Signature | undefined {
   if (body[0] !== 0x7b) return undefined;
-  for (let at = body.indexOf('"signature"'); at >= 0; at = body.indexOf('"signature"', at + 1)) {
-    let i = at + 11;
+  // The key as bytes made once, and without its quotes (checked after): a string needle would be encoded again on
+  // every search, and a needle that starts and ends with a quote, frequent in JSON, is searched three times slower.
+  for (let at = body.indexOf(KEY); at >= 0; at = body.indexOf(KEY, at + 1)) {
+    if (body[at - 1] !== 0x22 || body[at + KEY.length] !== 0x22) continue;
+    let i = at + KEY.length + 1;
     while (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09) i++;
     if (body[i] !== 0x3a) continue;
     i++;
@@ -26,9 +31,11 @@ function quickSignature(body: Buffer): Signature | undefined {
     if (body[i] !== 0x7b) continue;
     const open = i;
     const close = body.indexOf(0x7d, open);
-    if (close < 0 || close - open > 1024 || body.subarray(open + 1, close).includes(0x7b)) continue;
+    if (close < 0 || close - open > 1024) continue;
+    const inner = body.indexOf(0x7b, open + 1);
+    if (inner >= 0 && inner < close) continue;
     try {
-      const o = JSON.parse(body.subarray(open, close + 1).toString('utf8')) as Record<string, unknown>;
+      const o = JSON.parse(body.toString('utf8', open, close + 1)) as Record<string, unknown>;
       const found = { timestamp: asText(o.timestamp), token: asText(o.token), signature: asText(o.signature), form: false };
       if (found.token && found.signature) return found;
     } catch {

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { UsageError } from '../../core/errors.js';
-import { hmacSha256, mismatchReason, safeEqual } from './hmac.js';
+import { hmacSha256, mismatchReason, safeEqualBase64 } from './hmac.js';
 import type { Headers, SignatureScheme, VerifyOutcome } from './scheme.js';
 import { parseUnixSeconds, timestampProblem } from './tolerance.js';
 
@@ -20,19 +20,33 @@ export function standardKey(secret: string): Buffer | undefined {
 
 const NOT_BASE64 = 'the secret is not base64 after whsec_, as Standard Webhooks requires';
 
+let keyFrom: string | undefined;
+let keyObject: KeyObject | undefined;
+
+/** standardKey imported as a KeyObject once for as long as the same secret keeps coming (the listener's case). */
+function keyFor(secret: string): KeyObject | undefined {
+  if (secret !== keyFrom) {
+    const raw = standardKey(secret);
+    keyObject = raw && createSecretKey(raw);
+    keyFrom = secret;
+  }
+  return keyObject;
+}
+
+const NAMES = {
+  webhook: { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' },
+  svix: { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' },
+} as const;
+
 /** The webhook-* headers, or the svix-* ones that Svix sent before the standard had its own names. */
 function pick(headers: Headers): { brand: 'webhook' | 'svix'; id?: string; timestamp?: string; signature?: string } {
   const brand = headers['webhook-signature'] === undefined && headers['svix-signature'] !== undefined ? 'svix' : 'webhook';
-  return {
-    brand,
-    id: headers[`${brand}-id`],
-    timestamp: headers[`${brand}-timestamp`],
-    signature: headers[`${brand}-signature`],
-  };
+  const names = NAMES[brand];
+  return { brand, id: headers[names.id], timestamp: headers[names.timestamp], signature: headers[names.signature] };
 }
 
-function expected(key: Buffer, id: string, timestamp: string, body: Buffer): string {
-  return hmacSha256(key, `${id}.${timestamp}.`, body).toString('base64');
+function expected(key: Buffer | KeyObject, id: string, timestamp: string, body: Buffer): Buffer {
+  return hmacSha256(key, `${id}.${timestamp}.`, body);
 }
 
 /**
@@ -54,7 +68,7 @@ export const standardScheme: SignatureScheme = {
     const msgId = id ?? `msg_${randomBytes(20).toString('base64url')}`;
     const t = String(Math.floor(timestampSec));
     return {
-      headers: { 'webhook-id': msgId, 'webhook-timestamp': t, 'webhook-signature': `v1,${expected(key, msgId, t, body)}` },
+      headers: { 'webhook-id': msgId, 'webhook-timestamp': t, 'webhook-signature': `v1,${expected(key, msgId, t, body).toString('base64')}` },
     };
   },
 
@@ -74,10 +88,12 @@ export const standardScheme: SignatureScheme = {
     if (signatures.length === 0) {
       return { valid: false, code: 'malformed_header', reason: `${h.brand}-signature carries no v1, signature`, timestampSec };
     }
-    const key = standardKey(secret);
+    const key = keyFor(secret);
     if (!key) return { valid: false, code: 'secret_invalid', reason: NOT_BASE64, timestampSec };
     const want = expected(key, h.id ?? '', (h.timestamp ?? '').trim(), body);
-    const matched = signatures.map((sig) => safeEqual(want, sig)).includes(true);
+    // Every entry is compared, without stopping at a match, so timing does not tell which one matched.
+    let matched = false;
+    for (const sig of signatures) if (safeEqualBase64(want, sig)) matched = true;
     if (!matched) {
       return { valid: false, code: 'signature_mismatch', reason: mismatchReason(signatures.length, 'v1,'), timestampSec };
     }

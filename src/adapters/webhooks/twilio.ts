@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../core/errors.js';
-import { hmac, safeEqual, type HmacAlgorithm } from './hmac.js';
+import { hmac, safeEqual, safeEqualBase64, type HmacAlgorithm } from './hmac.js';
 import type { Headers, SignatureScheme, VerifyOutcome } from './scheme.js';
+import { formSignedData } from './twilio-form.js';
 import { withoutPort, withPort } from './url-parts.js';
 
 const HEADER = 'x-twilio-signature';
@@ -19,66 +20,6 @@ function algorithmOf(headers: Headers): HmacAlgorithm | null {
     return name === 'HMAC_SHA256' ? 'sha256' : null;
   }
   return 'sha1';
-}
-
-function decode(part: string): string {
-  const text = part.includes('+') ? part.replace(/\+/g, ' ') : part;
-  if (!text.includes('%')) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // A malformed escape: decoded the way URLSearchParams does (left as it is).
-    return new URLSearchParams(`v=${part}`).get('v') ?? text;
-  }
-}
-
-/** A form value: its raw bytes where nothing is escaped (most of a message body), else the decoded text. */
-function value(raw: Buffer): string | Buffer {
-  return raw.includes(0x25) || raw.includes(0x2b) ? decode(raw.toString('utf8')) : raw;
-}
-
-/**
- * Form parameters by name, each name's values in arrival order. Parsed on the bytes, and an unescaped value is
- * kept as bytes that go to the HMAC as they are: the listener does this for every Twilio request.
- */
-export function formParams(body: Buffer): Map<string, (string | Buffer)[]> {
-  const params = new Map<string, (string | Buffer)[]>();
-  for (let start = 0; start < body.length; ) {
-    let end = body.indexOf(0x26, start);
-    if (end < 0) end = body.length;
-    if (end > start) {
-      const eq = body.indexOf(0x3d, start);
-      const split = eq >= 0 && eq < end ? eq : end;
-      const raw = body.subarray(start, split);
-      const name = raw.includes(0x25) || raw.includes(0x2b) ? decode(raw.toString('utf8')) : raw.toString('utf8');
-      const v = split < end ? value(body.subarray(split + 1, end)) : '';
-      const values = params.get(name);
-      if (values) values.push(v);
-      else params.set(name, [v]);
-    }
-    start = end + 1;
-  }
-  return params;
-}
-
-/** URL + each form parameter as name+value, names sorted; repeated values de-duplicated and sorted, as Twilio does. */
-function signedData(url: string, params: Map<string, (string | Buffer)[]> | null): (string | Buffer)[] {
-  if (!params) return [url];
-  // Text runs are joined and unescaped values stay bytes: few HMAC updates, no copy of a long message body.
-  const parts: (string | Buffer)[] = [];
-  let text = url;
-  for (const name of [...params.keys()].sort()) {
-    const values = params.get(name)!;
-    for (const v of values.length > 1 ? [...new Set(values.map(String))].sort() : values) {
-      if (typeof v === 'string') text += name + v;
-      else {
-        parts.push(text + name, v);
-        text = '';
-      }
-    }
-  }
-  if (text) parts.push(text);
-  return parts;
 }
 
 function bodySha256(body: Buffer): string {
@@ -114,7 +55,7 @@ export const twilioScheme: SignatureScheme = {
     if (!url) throw new UsageError('twilio signs the URL it calls: pass it with --url', { hint: 'e.g. --url https://example.com/sms' });
     const algorithm = algorithmOf(headers ?? {}) ?? 'sha1';
     if (isForm(headers, body)) {
-      const sig = hmac(algorithm, secret, signedData(url, formParams(body))).toString('base64');
+      const sig = hmac(algorithm, secret, formSignedData(url, body)).toString('base64');
       return { headers: { [HEADER]: sig } };
     }
     const signedUrl = hasBodyHash(url) ? url : `${url}${url.includes('?') ? '&' : '?'}bodySHA256=${bodySha256(body)}`;
@@ -128,11 +69,10 @@ export const twilioScheme: SignatureScheme = {
     const algorithm = algorithmOf(headers);
     if (!algorithm) return { valid: false, code: 'malformed_header', reason: `${SETTINGS} names an algorithm Twilio's validators do not know` };
     const withHash = hasBodyHash(url);
-    const params = withHash ? null : formParams(body);
     // The URL as given first; then the variants Twilio's own validator accepts (default port written or not,
     // normalised by the URL parser). Which one matched is no secret, so the first match ends the search.
     const sig = value.trim();
-    const check = (candidate: string) => safeEqual(hmac(algorithm, secret, signedData(candidate, params)).toString('base64'), sig);
+    const check = (candidate: string) => safeEqualBase64(hmac(algorithm, secret, withHash ? [candidate] : formSignedData(candidate, body)), sig);
     let matched = check(url);
     if (!matched) {
       let normalised: string | undefined;

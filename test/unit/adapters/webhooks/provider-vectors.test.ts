@@ -124,6 +124,10 @@ describe('documented rules, computed by openssl', () => {
     expect(verifyWebhook({ provider: 'auto', body: mail, headers: {}, secret: 'key-mailgun', nowSec: NOW })).toEqual(ok('mailgun'));
     const signed = signRequest({ provider: 'mailgun', body: Buffer.from('{"event-data":{"event":"delivered"}}'), secret: 'key-mailgun', timestampSec: NOW, id: token });
     expect(JSON.parse(signed.body!.toString())).toEqual({ 'event-data': { event: 'delivered' }, signature: { timestamp: String(NOW), token, signature } });
+    // The word elsewhere first: in a text, in a longer key, as a key whose value is no object, in an object lacking
+    // a token; the signature object after them is the one used.
+    const decoys = Buffer.from(JSON.stringify({ note: 'signature: {"token": "x"}', xsignature: { timestamp: '1', token: 't', signature: 'ab' }, 'event-data': { signature: 'none', nested: { signature: { timestamp: '1' } } }, signature: { timestamp: String(NOW), token, signature } }));
+    expect(verifyWebhook({ provider: 'mailgun', body: decoys, headers: {}, secret: 'key-mailgun', nowSec: NOW })).toEqual(ok('mailgun'));
     const form = Buffer.from(`timestamp=${NOW}&token=${token}&signature=${signature}&event=delivered`);
     expect(verifyWebhook({ provider: 'auto', body: form, headers: {}, secret: 'key-mailgun', nowSec: NOW })).toEqual(ok('mailgun'));
   });

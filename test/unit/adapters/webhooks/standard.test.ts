@@ -22,6 +22,15 @@ describe('standard webhooks scheme', () => {
     });
   }
 
+  it('keys each verification with its own secret when secrets alternate (the imported key is kept for one secret only)', () => {
+    const body = BODIES.json!;
+    const h = headers(NOW, `v1,${ref(NOW, body)}`);
+    const other = `whsec_${Buffer.from('another key').toString('base64')}`;
+    expect([SECRET, other, 'whsec_not base64!', SECRET, SECRET].map((s) => verify(h, body, s).code ?? 'valid')).toEqual([
+      'valid', 'signature_mismatch', 'secret_invalid', 'valid', 'valid',
+    ]);
+  });
+
   it('accepts any one of space-separated signatures and ignores other versions', () => {
     const body = BODIES.json!;
     const good = ref(NOW, body);

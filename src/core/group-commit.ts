@@ -31,8 +31,10 @@ export interface GroupCommitOptions {
  * in the next one (group commit). A batch is appended to the folder's write-ahead journal (see journal.ts) and the
  * journal is fdatasynced once for the whole batch, while each file is written to a hidden temporary name without an
  * fsync of its own (creating and fsyncing a file per event costs more than the whole request), as soon as it is asked
- * for and by one thread (file-worker.ts); once both are done, the files are renamed. A reader, or a process killed at any moment, never sees half a file under a final name;
- * after a power loss the journal gives back whatever the page cache had not yet written (`recoverJournals`).
+ * for and by one thread (file-worker.ts); once both are done, the files are renamed (by another thread, so a batch's
+ * renames never wait behind the next batch's files). A reader, or a process killed at any moment, never sees half a
+ * file under a final name; after a power loss the journal gives back whatever the page cache had not yet written
+ * (`recoverJournals`).
  * Journals are retired once their files have been fsynced in the background, so the journal never grows unbounded.
  */
 export class GroupCommitWriter {
@@ -51,6 +53,7 @@ export class GroupCommitWriter {
   private retiring: Promise<void> = Promise.resolve();
   private idle: (() => void)[] = [];
   private readonly files = new FileWorker();
+  private readonly renamer = new FileWorker();
 
   constructor(
     readonly dir: string,
@@ -83,7 +86,7 @@ export class GroupCommitWriter {
     this.journal = undefined;
     await this.retiring;
     await journal?.retire(this.dir);
-    await this.files.close();
+    await Promise.all([this.files.close(), this.renamer.close()]);
   }
 
   /**
@@ -145,7 +148,7 @@ export class GroupCommitWriter {
         if (error) return fail(job, error);
         try {
           journal.files.push(job.final);
-          const renamed = await this.files.rename(job.temp, job.final);
+          const renamed = await this.renamer.rename(job.temp, job.final);
           if (renamed) throw renamed;
           job.resolve(job.final);
         } catch (failed) {

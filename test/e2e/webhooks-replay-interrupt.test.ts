@@ -42,7 +42,9 @@ describe('switchyard webhooks replay, interrupted', () => {
     expect(app.requests).toHaveLength(14);
     const lines = stdout.trim().split('\n');
     const answered = lines.filter((l) => l.startsWith('[200] '));
-    expect(answered.map((l) => /evt_i\d+/.exec(l)![0]).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `evt_i${i}`).sort());
+    // The first ten to arrive were answered; with four connections they need not be the first ten fixtures.
+    const first10 = app.requests.slice(0, 10).map((r) => /evt_i\d+/.exec(r.body.toString())![0]);
+    expect(answered.map((l) => /evt_i\d+/.exec(l)![0]).sort()).toEqual(first10.sort());
     expect(lines.filter((l) => !l.startsWith('[200] ')).every((l) => l.startsWith('[ERR] '))).toBe(true);
     expect(stderr).toMatch(/replayed \d+ fixture\(s\) to .*: 10 ok/);
     expect(stderr).not.toContain(SECRET);

@@ -62,13 +62,11 @@ export class FileWorker {
 
   /** Creates `path` with `data` (failing if it exists); resolves with the error, if any. */
   create(path: string, data: Uint8Array): Promise<Error | null> {
-    if (!this.worker) return new Promise((resolve) => writeFile(path, data, { flag: 'wx', mode: 0o644 }, resolve));
-    return this.ask({ path, data });
+    return this.worker ? this.ask({ path, data }) : new Promise((resolve) => inPool({ path, data }, resolve));
   }
 
   rename(from: string, to: string): Promise<Error | null> {
-    if (!this.worker) return new Promise((resolve) => rename(from, to, resolve));
-    return this.ask({ path: from, to });
+    return this.worker ? this.ask({ path: from, to }) : new Promise((resolve) => inPool({ path: from, to }, resolve));
   }
 
   /** Lets the thread go once nothing is asked of it. */
@@ -94,7 +92,7 @@ export class FileWorker {
     const dones = this.waitingDone;
     this.waiting = [];
     this.waitingDone = [];
-    if (!this.worker) return this.redo(ops, dones);
+    if (!this.worker) return ops.forEach((op, i) => inPool(op, dones[i]!));
     this.sent.push(dones);
     this.worker.ref();
     this.worker.postMessage(ops);
@@ -104,12 +102,10 @@ export class FileWorker {
     this.worker = undefined;
     for (const dones of this.sent.splice(0)) for (const done of dones) done(new Error('the file thread stopped'));
   }
+}
 
-  private redo(ops: Op[], dones: Done[]): void {
-    ops.forEach((op, i) => {
-      const done = dones[i]!;
-      if (op.to !== undefined) rename(op.path, op.to, done);
-      else writeFile(op.path, op.data!, { flag: 'wx', mode: 0o644 }, done);
-    });
-  }
+/** The same operation through libuv's pool: when the thread could not start, or after close. */
+function inPool(op: Op, done: Done): void {
+  if (op.to !== undefined) rename(op.path, op.to, done);
+  else writeFile(op.path, op.data!, { flag: 'wx', mode: 0o644 }, done);
 }

@@ -11,6 +11,7 @@ import {
   serializeFixture,
   writeFixtureAtomic,
 } from '../../../src/core/fixtures.js';
+import { usageMessage } from '../../support/usage-error.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -22,15 +23,6 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const usageMessage = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as UsageError).message;
-  }
-  throw new Error('expected a UsageError');
-};
 
 describe('parseFixture', () => {
   it('reads an envelope, lower-cases header names and fills method and path', () => {

@@ -4,21 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SPECS } from '../../../../src/adapters/webhooks/builtin-specs.js';
 import { catalogFor, signRequest, verifyWebhook } from '../../../../src/adapters/webhooks/index.js';
-import { UsageError } from '../../../../src/core/errors.js';
 import { concat, opensslHmac } from './reference.js';
+import { usageMessage } from '../../../support/usage-error.js';
 
 const NOW = 1_800_000_000;
 const body = Buffer.from('{"id":"ord_1","note":"Grüße"}');
 
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as UsageError).message;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('a custom HMAC scheme (--scheme)', () => {
   it('signs and verifies the template over id, timestamp, method, URL, another header and the body, as openssl computes it', () => {
@@ -59,15 +50,15 @@ describe('a custom HMAC scheme (--scheme)', () => {
   });
 
   it('refuses a bad description with one line naming the field', () => {
-    expect(usage(() => catalogFor(undefined, '{"algorithm":"md5","header":"x"}'))).toBe('--scheme: "algorithm" must be sha1, sha256 or sha512');
-    expect(usage(() => catalogFor(undefined, '{"prefix":"x"}'))).toBe('--scheme: "header" (the header carrying the signature) is required');
-    expect(usage(() => catalogFor(undefined, '{"header":"x","content":"{timestamp}.{body}"}'))).toBe('--scheme: "content" uses {timestamp} but no "timestampHeader" or "timestampField" says where it is');
-    expect(usage(() => catalogFor(undefined, '{"header":"x","content":"{payload}"}'))).toBe('--scheme: unknown placeholder {payload} in "content"');
-    expect(usage(() => catalogFor(undefined, '{"header":"x","colour":"red"}'))).toBe('--scheme: unknown field "colour"');
-    expect(usage(() => catalogFor(undefined, '{header:x}'))).toMatch(/^--scheme is not valid JSON/);
-    expect(usage(() => catalogFor(undefined, './nope.json'))).toBe('--scheme ./nope.json: cannot read the scheme: no such file');
-    expect(usage(() => catalogFor({ stripe: { header: 'x' } }, undefined))).toBe('a custom scheme cannot be named "stripe": that is a built-in provider');
-    expect(usage(() => catalogFor({ bad: 'x' }, undefined, 'cfg.json'))).toBe('scheme "bad" in cfg.json: a scheme must be a JSON object');
+    expect(usageMessage(() => catalogFor(undefined, '{"algorithm":"md5","header":"x"}'))).toBe('--scheme: "algorithm" must be sha1, sha256 or sha512');
+    expect(usageMessage(() => catalogFor(undefined, '{"prefix":"x"}'))).toBe('--scheme: "header" (the header carrying the signature) is required');
+    expect(usageMessage(() => catalogFor(undefined, '{"header":"x","content":"{timestamp}.{body}"}'))).toBe('--scheme: "content" uses {timestamp} but no "timestampHeader" or "timestampField" says where it is');
+    expect(usageMessage(() => catalogFor(undefined, '{"header":"x","content":"{payload}"}'))).toBe('--scheme: unknown placeholder {payload} in "content"');
+    expect(usageMessage(() => catalogFor(undefined, '{"header":"x","colour":"red"}'))).toBe('--scheme: unknown field "colour"');
+    expect(usageMessage(() => catalogFor(undefined, '{header:x}'))).toMatch(/^--scheme is not valid JSON/);
+    expect(usageMessage(() => catalogFor(undefined, './nope.json'))).toBe('--scheme ./nope.json: cannot read the scheme: no such file');
+    expect(usageMessage(() => catalogFor({ stripe: { header: 'x' } }, undefined))).toBe('a custom scheme cannot be named "stripe": that is a built-in provider');
+    expect(usageMessage(() => catalogFor({ bad: 'x' }, undefined, 'cfg.json'))).toBe('scheme "bad" in cfg.json: a scheme must be a JSON object');
   });
 
   it('describes the built-in HMAC schemes in the same format (each parses as a --scheme)', () => {

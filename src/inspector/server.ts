@@ -36,6 +36,8 @@ export interface InspectorOptions {
   catalog?: SchemeCatalog;
   timeoutMs?: number;
   http?: HttpSinkPort;
+  /** New rows in one flush past which the event stream sends a `flood` frame (default FLOOD_ROWS; tests lower it). */
+  floodRows?: number;
 }
 
 /** A running inspector. */
@@ -59,7 +61,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const assets = loadAssets();
   const token = options.token ?? newToken();
   const keep = options.keep ?? 1000;
-  const hub = new EventHub(keep * 2, { liveDelivery: (order) => store.liveDelivery(order), oldestLive: () => store.oldestLive() });
+  const hub = new EventHub(keep * 2, { liveDelivery: (order) => store.liveDelivery(order), oldestLive: () => store.oldestLive() }, options.floodRows);
   const provider = options.provider ?? 'auto';
   const { secret, publicKey, publicUrl, catalog } = options;
   const store = new DeliveryStore({

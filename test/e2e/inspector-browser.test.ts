@@ -89,6 +89,29 @@ describe('the inspector in a browser', () => {
     await page.locator('[data-conn="live"]', { hasText: 'live' }).waitFor();
   });
 
+  it('reloads the list after a flood of deliveries instead of streaming them row by row, and shows them all', async () => {
+    const s = await stack({ inspector: { floodRows: 5 } });
+    const page = await open(s);
+    const lists: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/api/requests/http?') && lists.push(r.url())));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => post(s, stripeEvent('invoice.paid', `evt_flood${i}`))));
+    await expect.poll(() => row(page, 'evt_flood').count(), { timeout: 3000 }).toBe(30);
+    expect(lists.length).toBeGreaterThanOrEqual(1);
+    await page.locator('[data-conn="live"]', { hasText: 'live' }).waitFor();
+  });
+
+  it('counts a flood that comes while paused, and Follow brings every row in', async () => {
+    const s = await stack({ inspector: { floodRows: 5 } });
+    const page = await open(s);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => post(s, stripeEvent('invoice.paid', `evt_held${i}`))));
+    const follow = page.getByRole('button', { name: 'Follow (30 new)' });
+    await follow.waitFor({ timeout: 3000 });
+    expect(await row(page, 'evt_held').count()).toBe(0);
+    await follow.click();
+    await expect.poll(() => row(page, 'evt_held').count(), { timeout: 3000 }).toBe(30);
+  });
+
   it('shows why a signature failed, in the words of webhooks verify', async () => {
     const s = await stack();
     const page = await open(s);

@@ -55,7 +55,7 @@ export function App() {
     if (!id) return setDetail(null);
     api.get(id).then(setDetail, () => setDetail(null));
   }, []);
-  const { rows, setRows, next, setNext, pending, setPending, conn, setConn } = useLiveList(filters, live, refreshDetail, () =>
+  const { rows, setRows, next, setNext, pending, setPending, conn, setConn, flooded, reload } = useLiveList(filters, live, refreshDetail, () =>
     void api.config().then(setConfig, () => {}),
   );
 
@@ -73,6 +73,8 @@ export function App() {
 
   const resume = () => {
     setPaused(false);
+    // Rows that came in a flood were counted, not held: the list is loaded afresh.
+    if (flooded) return reload();
     setRows((rs) => [...pending.filter((p) => !rs.some((r) => r.id === p.id)), ...rs]);
     setPending([]);
   };
@@ -162,7 +164,7 @@ export function App() {
           {connLabel}
         </span>
         <button onClick={() => (paused ? resume() : setPaused(true))} aria-pressed={paused}>
-          {paused ? `Follow${pending.length ? ` (${pending.length} new)` : ''}` : 'Pause'}
+          {paused ? `Follow${pending.length + flooded ? ` (${pending.length + flooded} new)` : ''}` : 'Pause'}
         </button>
         <SearchBox filters={filters} onChange={setFilters} search={search} />
         <span class="muted small grow" title={config?.listenerUrl ?? config?.recordDir ?? ''}>

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeliverySummary, Filters } from '../shapes';
 import { api, ApiError, filterQuery } from './api';
 
 /** Rows the page holds at most; older ones are a "Load older" away. */
 const MAX_ROWS = 500;
+/** After a flood, the list is reloaded at most this often. */
+const FLOOD_RELOAD_MS = 1000;
 
 export type Conn = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
@@ -21,12 +23,16 @@ export function useLiveList(
   const [next, setNext] = useState<string | null>(null);
   const [pending, setPending] = useState<DeliverySummary[]>([]);
   const [conn, setConn] = useState<Conn>('connecting');
+  /** Rows that came in floods while paused: Follow reloads the list instead of adding the held rows. */
+  const [flooded, setFlooded] = useState(0);
+  const reload = useRef(() => {});
 
   useEffect(() => {
     let es: EventSource | null = null;
     let stopped = false;
     let lastId = '';
     let timer = 0;
+    let loadedAt = 0;
     const upsert = (s: DeliverySummary) =>
       setRows((rs) => {
         if (rs.some((r) => r.id === s.id)) return rs.map((r) => (r.id === s.id ? s : r));
@@ -37,13 +43,16 @@ export function useLiveList(
         return kept;
       });
     const load = async () => {
+      loadedAt = Date.now();
       const list = await api.list(filters);
       if (stopped) return;
       setRows(list.requests);
       setNext(list.next);
       setPending([]);
+      setFlooded(0);
       open(list.eventId);
     };
+    reload.current = () => void load().catch(retry);
     const open = (since: string) => {
       es?.close();
       const q = filterQuery(filters);
@@ -68,6 +77,14 @@ export function useLiveList(
         lastId = e.lastEventId;
         const { id } = JSON.parse(e.data) as { id: string | null };
         setRows((rs) => (id === null ? [] : rs.filter((r) => r.id !== id)));
+      });
+      es.addEventListener('flood', (e) => {
+        lastId = e.lastEventId;
+        // Too many rows to stream one by one: while following, the list is reloaded (at most once a second); while
+        // paused, the count is kept and Follow reloads it.
+        if (live.current.paused) return setFlooded((n) => n + (JSON.parse(e.data) as { deliveries: number }).deliveries);
+        es?.close();
+        timer = window.setTimeout(reload.current, Math.max(0, loadedAt + FLOOD_RELOAD_MS - Date.now()));
       });
       es.addEventListener('reset', () => {
         es?.close();
@@ -95,5 +112,5 @@ export function useLiveList(
       es?.close();
     };
   }, [filters, refreshDetail]);
-  return { rows, setRows, next, setNext, pending, setPending, conn, setConn };
+  return { rows, setRows, next, setNext, pending, setPending, conn, setConn, flooded, reload: () => reload.current() };
 }

@@ -25,10 +25,10 @@ function delivery(n: number): LiveDelivery {
   return new LiveDelivery(n, ev, false);
 }
 
-async function setup(keep: number) {
+async function setup(keep: number, floodRows?: number) {
   const memory = new Map<number, Delivery>();
   const store = { oldest: 1, liveDelivery: (n: number) => (n >= store.oldest ? memory.get(n) : undefined), oldestLive: () => store.oldest };
-  const hub = new EventHub(keep * 2, store);
+  const hub = new EventHub(keep * 2, store, floodRows);
   hubs.push(hub);
   const server = createServer((req, res) => hub.attach(res, () => true, (req.headers['last-event-id'] as string | undefined) ?? undefined));
   servers.push(server);
@@ -78,5 +78,21 @@ describe('the event log (EventHub)', () => {
     const late = await connect(seen!.id);
     await late.until(1, 'reset');
     expect(late.messages.filter((m) => m.event === 'delivery')).toEqual([]);
+  });
+
+  it('sends a flood of new rows as one frame with their count, and rows one by one again once it is over', async () => {
+    const { add, connect } = await setup(50, 3);
+    const page = await connect();
+    for (let n = 1; n <= 10; n++) add(n); // one flush: ten new rows, more than three
+    const [flood] = await page.until(1, 'flood');
+    expect(JSON.parse(flood!.data)).toEqual({ deliveries: 10 });
+    add(11);
+    add(12);
+    const rows = await page.until(2, 'delivery');
+    expect(rows.map((m) => JSON.parse(m.data).eventId)).toEqual(['evt_11', 'evt_12']);
+    expect(page.messages.map((m) => m.event)).toEqual(['flood', 'delivery', 'delivery']);
+    // The flood's id is a place to resume from, like any other.
+    const resumed = await connect(flood!.id);
+    expect((await resumed.until(2, 'delivery')).map((m) => JSON.parse(m.data).eventId)).toEqual(['evt_11', 'evt_12']);
   });
 });

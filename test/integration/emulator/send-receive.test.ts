@@ -75,7 +75,7 @@ describe('startEmulator: sending and receiving through @azure/service-bus', () =
     const sender = sb.createSender('many');
     for (const chunk of range(25)) await sender.sendMessages(range(100).map((i) => ({ body: chunk * 100 + i })));
     const receiver = sb.createReceiver('many');
-    const got = await receiveAll(receiver, { batch: 250 });
+    const got = await receiveAll(receiver, { batch: 250, expect: 2500 });
     expect(got).toHaveLength(2500);
     expect(new Set(got.map((m) => m.body)).size).toBe(2500);
     expect(em.entityCounts('many')?.total).toBe(0);
@@ -87,7 +87,7 @@ describe('startEmulator: sending and receiving through @azure/service-bus', () =
     for (const chunk of range(100)) await sender.sendMessages(range(100).map((i) => ({ body: { n: chunk * 100 + i } })));
     expect(em.entityCounts('bulk')?.active).toBe(10_000);
     const receiver = sb.createReceiver('bulk', { receiveMode: 'receiveAndDelete' });
-    const got = await receiveAll(receiver, { batch: 500 });
+    const got = await receiveAll(receiver, { batch: 500, expect: 10_000 });
     const numbers = got.map((m) => (m.body as { n: number }).n).sort((a, b) => a - b);
     expect(numbers).toEqual(range(10_000));
     expect(em.entityCounts('bulk')?.total).toBe(0);

@@ -60,7 +60,7 @@ export class DeliveryStore {
     };
   }
 
-  /** Runs for every request the listener answers: a reference to its event, no copy, no serialisation. */
+  /** Runs for every request the listener answers: a copy of its event (see EventCopy), no serialisation. */
   add(event: ReceivedEvent): void {
     // Without a secret or public key an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
     const unchecked = !event.verified && !canVerify(this.options.verify) && event.status < 400;

@@ -37,8 +37,9 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
 /**
  * More new rows than this in one flush (2,000 a second at the 100 ms pace) is a flood: the page is told how many
  * came, as one `flood` frame, and reloads its list (the newest rows, the rest a "Load older" away) at most once a
- * second. Row by row, a flood cost the listener a fifth of its throughput in summaries and their writes, for a list
- * that shows 200 rows and a person who cannot read 2,000 a second.
+ * second. Row by row, a flood made the listener write a summary per request for every page, for a list that shows
+ * 200 rows and a person who cannot read 2,000 a second. Updates and removals within a flood are not sent either: the
+ * reloaded list has them.
  */
 export const FLOOD_ROWS = 200;
 

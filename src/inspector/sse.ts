@@ -162,8 +162,7 @@ export class EventHub {
     for (let n = c.sent + 1; n <= this.n; n++) {
       const slot = n % this.capacity;
       const kind = this.kinds[slot]!;
-      const order = this.orders[slot]!;
-      const subject = order ? this.live.liveDelivery(order) : this.others[slot]!;
+      const subject = this.subjectAt(slot);
       // A live delivery deleted since (or, for an update, gone from memory) is not sent; a removal is.
       if (subject === undefined) continue;
       // Removals and updates go to every page (it ignores rows it does not show); new rows only where they match.
@@ -185,11 +184,16 @@ export class EventHub {
     for (let n = c.sent + 1; n <= this.n; n++) {
       const slot = n % this.capacity;
       if (this.kinds[slot] !== 0) continue;
-      const order = this.orders[slot]!;
-      const subject = order ? this.live.liveDelivery(order) : this.others[slot];
+      const subject = this.subjectAt(slot);
       if (subject && typeof subject === 'object' && c.match(subject)) rows += 1;
     }
     return rows;
+  }
+
+  /** What a slot's change is about: a live delivery looked up by arrival number (undefined once gone), or as kept. */
+  private subjectAt(slot: number): Delivery | string | null | undefined {
+    const order = this.orders[slot]!;
+    return order ? this.live.liveDelivery(order) : this.others[slot]!;
   }
 
   /**

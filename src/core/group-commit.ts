@@ -1,15 +1,11 @@
 import { readdir, unlink } from 'node:fs';
 import { join } from 'node:path';
 import { FileWorker } from './file-worker.js';
-import { encodeRecord, Journal } from './journal.js';
+import { encodeRecords, Journal } from './journal.js';
 
 interface Job {
   name: string;
-  final: string;
-  temp: string;
   data: Buffer;
-  /** The temporary file's write, started as the job arrives: its error, if any. */
-  written: Promise<Error | null>;
   resolve: (path: string) => void;
   reject: (error: Error) => void;
 }
@@ -27,14 +23,13 @@ export interface GroupCommitOptions {
 
 /**
  * Writes files durably into one directory, many at a time: each write resolves only once its file is complete
- * under its final name and will survive a crash. Writes that arrive while a flush is in progress go to disk together
- * in the next one (group commit). A batch is appended to the folder's write-ahead journal (see journal.ts) and the
- * journal is fdatasynced once for the whole batch, while each file is written to a hidden temporary name without an
- * fsync of its own (creating and fsyncing a file per event costs more than the whole request), as soon as it is asked
- * for and by one thread (file-worker.ts); once both are done, the files are renamed (by another thread, so a batch's
- * renames never wait behind the next batch's files). A reader, or a process killed at any moment, never sees half a
- * file under a final name; after a power loss the journal gives back whatever the page cache had not yet written
- * (`recoverJournals`).
+ * under its final name and will survive a crash. Writes that arrive while a batch is being committed go to disk
+ * together in the next one (group commit). A batch goes to one thread (file-worker.ts) in one message: the thread
+ * writes each file to a hidden temporary name without an fsync of its own (creating and fsyncing a file per event
+ * costs more than the whole request), appends the batch to the folder's write-ahead journal (see journal.ts) and
+ * fdatasyncs it once, then renames the files into place. A reader, or a process killed at any moment, never sees
+ * half a file under a final name; after a power loss the journal gives back whatever the page cache had not yet
+ * written (`recoverJournals`).
  * Journals are retired once their files have been fsynced in the background, so the journal never grows unbounded.
  */
 export class GroupCommitWriter {
@@ -53,7 +48,6 @@ export class GroupCommitWriter {
   private retiring: Promise<void> = Promise.resolve();
   private idle: (() => void)[] = [];
   private readonly files = new FileWorker();
-  private readonly renamer = new FileWorker();
 
   constructor(
     readonly dir: string,
@@ -67,11 +61,7 @@ export class GroupCommitWriter {
   /** Resolves with the file's path once it is safe. `name` must be a plain file name, unique in the directory. */
   write(name: string, data: string | Buffer): Promise<string> {
     return new Promise((resolve, reject) => {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      const temp = join(this.dir, `.${name}.${process.pid}.tmp`);
-      // Creating the file is the dearest step (the directory's lock serialises it): it starts at once, while the
-      // batch gathers and the journal before it syncs, rather than after.
-      this.queue.push({ name, final: join(this.dir, name), temp, data: bytes, written: this.files.create(temp, bytes), resolve, reject });
+      this.queue.push({ name, data: typeof data === 'string' ? Buffer.from(data) : data, resolve, reject });
       if (!this.flushing) this.next();
     });
   }
@@ -86,7 +76,7 @@ export class GroupCommitWriter {
     this.journal = undefined;
     await this.retiring;
     await journal?.retire(this.dir);
-    await Promise.all([this.files.close(), this.renamer.close()]);
+    await this.files.close();
   }
 
   /**
@@ -120,45 +110,28 @@ export class GroupCommitWriter {
     });
   }
 
-  /**
-   * Never rejects: each job is settled on its own. Returns once the batch is in the journal and its temporary files
-   * are written; the renames (and the answers) go on while the next batch starts on the journal.
-   */
+  /** Never rejects: each job is settled on its own. */
   private async writeBatch(jobs: Job[]): Promise<void> {
     let journal: Journal;
+    let position: number;
+    const { frames, starts, ends } = encodeRecords(jobs);
     try {
       journal = await this.currentJournal();
+      position = await journal.reserve(frames.length);
     } catch (error) {
-      // Their temporary files may be written already: removed, like any write that fails.
-      await Promise.all(jobs.map((job) => job.written.then(() => fail(job, error as Error))));
+      for (const job of jobs) job.reject(error as Error);
       return;
     }
-    // The journal's one fdatasync and the files' writes overlap; a file is renamed into place only once the journal
-    // holds it, so any fixture name a power loss can leave behind is one the journal can restore.
-    const [journalled, ...written] = await Promise.all([
-      journal.append(Buffer.concat(jobs.map((job) => encodeRecord(job.name, job.data)))).then(
-        () => null,
-        (error: Error) => error,
-      ),
-      ...jobs.map((job) => job.written),
-    ]);
-    const renames = Promise.all(
-      jobs.map(async (job, i) => {
-        const error = journalled ?? written[i];
-        if (error) return fail(job, error);
-        try {
-          journal.files.push(job.final);
-          const renamed = await this.renamer.rename(job.temp, job.final);
-          if (renamed) throw renamed;
-          job.resolve(job.final);
-        } catch (failed) {
-          await fail(job, failed as Error);
-        }
-      }),
-    ).then(() => {
-      journal.renames.delete(renames);
+    const finals = jobs.map((job) => join(this.dir, job.name));
+    const temps = jobs.map((job) => join(this.dir, `.${job.name}.${process.pid}.tmp`));
+    const result = await this.files.commit({ journalFd: journal.fd, position, frames, temps, finals, starts, ends });
+    journal.appended();
+    jobs.forEach((job, i) => {
+      const error = result.journal ?? result.files[i] ?? null;
+      if (error) return job.reject(error);
+      journal.files.push(finals[i]!);
+      job.resolve(finals[i]!);
     });
-    journal.renames.add(renames);
   }
 
   /** The journal to append to, after starting a fresh one when the current one is big or old enough. */
@@ -170,15 +143,6 @@ export class GroupCommitWriter {
     if (old) this.retiring = this.retiring.then(() => old.retire(this.dir).catch(() => undefined));
     return this.journal;
   }
-}
-
-function fail(job: Job, error: Error): Promise<void> {
-  return new Promise((resolve) =>
-    unlink(job.temp, () => {
-      job.reject(error);
-      resolve();
-    }),
-  );
 }
 
 /** Removes temporary files left by writers that no longer run (killed before their rename). */

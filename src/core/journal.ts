@@ -23,15 +23,39 @@ export interface JournalRecord {
 }
 
 export function encodeRecord(name: string, data: Buffer): Buffer {
-  const nameBytes = Buffer.from(name, 'utf8');
-  const frame = Buffer.allocUnsafe(HEADER + 2 + nameBytes.length + data.length);
-  frame.writeUInt32BE(MAGIC, 0);
-  frame.writeUInt32BE(2 + nameBytes.length + data.length, 4);
-  frame.writeUInt16BE(nameBytes.length, HEADER);
-  nameBytes.copy(frame, HEADER + 2);
-  data.copy(frame, HEADER + 2 + nameBytes.length);
-  frame.writeUInt32BE(crc32(frame.subarray(HEADER)), 8);
-  return frame;
+  return Buffer.from(encodeRecords([{ name, data }]).frames);
+}
+
+/** Frames for records, in one buffer of their own (not node's shared pool: it can be handed to another thread). */
+export interface EncodedRecords {
+  frames: Uint8Array;
+  /** Where each record's data starts and ends within `frames`. */
+  starts: number[];
+  ends: number[];
+}
+
+export function encodeRecords(records: readonly JournalRecord[]): EncodedRecords {
+  const names = records.map((r) => Buffer.from(r.name, 'utf8'));
+  let total = 0;
+  records.forEach((r, i) => (total += HEADER + 2 + names[i]!.length + r.data.length));
+  const frames = Buffer.from(new ArrayBuffer(total));
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  records.forEach(({ data }, i) => {
+    const name = names[i]!;
+    const payload = 2 + name.length + data.length;
+    frames.writeUInt32BE(MAGIC, at);
+    frames.writeUInt32BE(payload, at + 4);
+    frames.writeUInt16BE(name.length, at + HEADER);
+    name.copy(frames, at + HEADER + 2);
+    data.copy(frames, at + HEADER + 2 + name.length);
+    frames.writeUInt32BE(crc32(frames.subarray(at + HEADER, at + HEADER + payload)), at + 8);
+    starts.push(at + HEADER + 2 + name.length);
+    at += HEADER + payload;
+    ends.push(at);
+  });
+  return { frames, starts, ends };
 }
 
 /**
@@ -71,9 +95,8 @@ const ZERO_CHUNK_MAX = 8 * 1024 * 1024;
 export class Journal {
   size = 0;
   readonly started = performance.now();
-  /** The files this journal answers for, and their renames still under way: all settled before it may go. */
+  /** The files this journal answers for (in place): all fsynced before it may go. */
   readonly files: string[] = [];
-  readonly renames = new Set<Promise<void>>();
   /** Bytes up to here are allocated, written (zeros where nothing was appended yet) and synced. */
   private zeroedTo = 0;
   private zeroing: { from: number; done: Promise<void> } | undefined;
@@ -81,7 +104,8 @@ export class Journal {
 
   private constructor(
     readonly path: string,
-    private readonly fd: number,
+    /** Open for writing; appends go to the positions `reserve` hands out. */
+    readonly fd: number,
   ) {}
 
   /** Creates the journal and makes its directory entry durable, so that its later fdatasyncs are worth something. */
@@ -94,15 +118,19 @@ export class Journal {
     return journal;
   }
 
-  async append(frames: Buffer): Promise<void> {
-    // Writes never overlap the zeros being written; appends are one at a time (the writer awaits each).
-    if (this.zeroing && this.size + frames.length > this.zeroing.from) await this.zeroing.done;
-    let done = 0;
-    while (done < frames.length) {
-      done += await call<number>((cb) => write(this.fd, frames, done, frames.length - done, this.size + done, cb));
-    }
-    this.size += frames.length;
-    await call<void>((cb) => fdatasync(this.fd, cb));
+  /**
+   * Reserves the next `length` bytes for an append (made and fdatasynced by the caller, through `fd`), once no
+   * zeros are being written there. Appends are one at a time: the writer awaits each before the next.
+   */
+  async reserve(length: number): Promise<number> {
+    if (this.zeroing && this.size + length > this.zeroing.from) await this.zeroing.done;
+    const position = this.size;
+    this.size += length;
+    return position;
+  }
+
+  /** After an append: keeps zeros written ahead of the next ones. */
+  appended(): void {
     if (!this.zeroing && this.zeroedTo - this.size < this.chunk / 2) this.zeroAhead(Math.max(this.zeroedTo, this.size));
   }
 
@@ -129,9 +157,8 @@ export class Journal {
     this.zeroing = { from, done };
   }
 
-  /** Once every file it answers for is renamed into place and fsynced, closes and deletes the journal. */
+  /** Once every file it answers for is fsynced, closes and deletes the journal (its last batch is in place). */
   async retire(dir: string): Promise<void> {
-    while (this.renames.size > 0) await Promise.all(this.renames);
     await makeDurable(dir, this.files);
     await this.remove();
   }

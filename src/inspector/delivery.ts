@@ -4,7 +4,11 @@ import type { ReceivedEvent } from '../listener/types.js';
 import type { AttemptJson, DeliveryDetail, DeliverySummary } from './shapes.js';
 
 /** What the inspector keeps of a request: the listener's event as it is (no copy), or one rebuilt from a fixture. */
-export type DeliveryData = Omit<ReceivedEvent, 'seq' | 'status'> & { status: number | null };
+export type DeliveryData = Omit<ReceivedEvent, 'seq' | 'status'> & {
+  status: number | null;
+  /** The body's length, where reading `body` would copy it. */
+  bytes?: number;
+};
 
 /** A delivery and its timeline. `order` sorts newest first within its source. */
 export interface Delivery {
@@ -62,7 +66,7 @@ export function summarise(d: Delivery): DeliverySummary {
     receivedAt: ev.receivedAt,
     method: ev.method,
     path: ev.path,
-    bytes: ev.body.length,
+    bytes: ev.bytes ?? ev.body.length,
     provider: ev.provider,
     type: ev.type,
     eventId: ev.id,

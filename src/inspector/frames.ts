@@ -124,7 +124,7 @@ export class FrameWriter {
     this.raw(K.path);
     this.str(ev.path);
     this.raw(K.bytes);
-    this.num(ev.body.length);
+    this.num(ev.bytes ?? ev.body.length);
     this.raw(K.provider);
     this.str(ev.provider);
     this.raw(K.type);

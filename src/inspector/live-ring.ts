@@ -1,20 +1,20 @@
 import type { Headers, Provider } from '../adapters/webhooks/scheme.js';
 import type { ReceivedEvent } from '../listener/types.js';
+import { BodySlabs } from './body-slabs.js';
 import type { Delivery, DeliveryData } from './delivery.js';
 import type { AttemptJson } from './shapes.js';
 
 /**
- * What the inspector keeps of a request: the listener's event copied field by field, its body copied too. Kept as
- * it was, the event held the body node read it into (a buffer of its own per request); a thousand of those cost the
- * listener about 3% of its throughput in GC work, the copies (slices of node's shared buffer pool, for bodies under
- * 4 KB) about a third of that. Field by field, in a class, because an object spread of the event cost ten times more.
+ * What the inspector keeps of a request: the listener's event copied field by field, its body copied into the
+ * ring's slabs (see BodySlabs) or, when large, into a buffer of its own. Kept as it was, the event held the body node
+ * read it into (a buffer of its own per request). Field by field, in a class, because an object spread of the event
+ * cost ten times more.
  */
 class EventCopy implements DeliveryData {
   readonly receivedAt: string;
   readonly method: string;
   readonly path: string;
   readonly headers: Headers;
-  readonly body: Buffer;
   readonly status: number;
   readonly provider: Provider | null;
   readonly type: string | null;
@@ -25,13 +25,16 @@ class EventCopy implements DeliveryData {
   readonly skipped: boolean;
   readonly recorded: string | null;
   readonly url: string | null;
+  /** Where the body is: `slab` from `start` (when start >= 0), or `slab` is the body's own buffer. */
+  private readonly slab: Buffer;
+  private readonly start: number;
+  readonly bytes: number;
 
-  constructor(event: ReceivedEvent) {
+  constructor(event: ReceivedEvent, bodies: BodySlabs) {
     this.receivedAt = event.receivedAt;
     this.method = event.method;
     this.path = event.path;
     this.headers = event.headers;
-    this.body = Buffer.from(event.body);
     this.status = event.status;
     this.provider = event.provider;
     this.type = event.type;
@@ -42,6 +45,14 @@ class EventCopy implements DeliveryData {
     this.skipped = event.skipped;
     this.recorded = event.recorded;
     this.url = event.url ?? null;
+    this.bytes = event.body.length;
+    this.start = bodies.put(event.seq, event.body);
+    this.slab = this.start >= 0 ? bodies.current : Buffer.from(event.body);
+  }
+
+  /** A copy: the slab is written over once the delivery has left the ring, while a replay may still be sending it. */
+  get body(): Buffer {
+    return this.start >= 0 ? Buffer.from(this.slab.subarray(this.start, this.start + this.bytes)) : this.slab;
   }
 }
 
@@ -58,8 +69,9 @@ export class LiveDelivery implements Delivery {
     readonly order: number,
     event: ReceivedEvent,
     readonly unchecked: boolean,
+    bodies: BodySlabs,
   ) {
-    this.ev = new EventCopy(event);
+    this.ev = new EventCopy(event, bodies);
   }
 
   get id(): string {
@@ -79,9 +91,12 @@ export class LiveDelivery implements Delivery {
 export class LiveRing {
   private readonly slots: (LiveDelivery | undefined)[];
   private newest = 0;
+  /** Where the deliveries' bodies are kept. */
+  readonly bodies: BodySlabs;
 
   constructor(private readonly size: number) {
     this.slots = new Array<LiveDelivery | undefined>(size);
+    this.bodies = new BodySlabs(size);
   }
 
   add(d: LiveDelivery): void {
@@ -105,6 +120,7 @@ export class LiveRing {
 
   clear(): void {
     this.slots.fill(undefined);
+    this.bodies.clear();
   }
 
   /** Newest first, from just below `before` when given. */

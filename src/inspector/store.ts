@@ -64,7 +64,7 @@ export class DeliveryStore {
   add(event: ReceivedEvent): void {
     // Without a secret or public key an accepted request is "not checked"; a refused one (405, 413…) still counts as failed.
     const unchecked = !event.verified && !canVerify(this.options.verify) && event.status < 400;
-    const d = new LiveDelivery(event.seq, event, unchecked);
+    const d = new LiveDelivery(event.seq, event, unchecked, this.live.bodies);
     this.live.add(d);
     this.options.onChange('delivery', d);
   }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BodySlabs } from '../../../src/inspector/body-slabs.js';
 import type { Delivery } from '../../../src/inspector/delivery.js';
 import { LiveDelivery } from '../../../src/inspector/live-ring.js';
 import { EventHub } from '../../../src/inspector/sse.js';
@@ -17,12 +18,14 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
 });
 
+const bodies = new BodySlabs(1000);
+
 function delivery(n: number): LiveDelivery {
   const ev = new ListenerEvent(n, Date.UTC(2026, 10, 29), 'POST', '/', {});
   ev.type = 'invoice.paid';
   ev.id = `evt_${n}`;
   ev.verified = true;
-  return new LiveDelivery(n, ev, false);
+  return new LiveDelivery(n, ev, false, bodies);
 }
 
 async function setup(keep: number, floodRows?: number) {

@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * A batch of files to commit: their journal frames are appended to the journal at `position` and fdatasynced, and
- * each file is created under its temporary name (never over an existing file) with its bytes (a slice of the
- * frames), then renamed into place once the journal holds it. A file that cannot be made leaves no temporary file.
+ * meanwhile each file is created under its temporary name (never over an existing file) with its bytes (a slice of
+ * the frames), then renamed into place once the journal holds it. A file that cannot be made leaves no temporary file.
  */
 export interface Batch {
   journalFd: number;
@@ -37,8 +37,21 @@ function writeAll(fd, data, position) {
 }
 const failure = (e) => ({ message: e.message, code: e.code });
 const drop = (path) => { try { fs.unlinkSync(path); } catch {} };
-parentPort.on('message', ({ journalFd, position, frames, temps, finals, starts, ends }) => {
+// The journal's fdatasync runs on libuv's pool while this thread creates the files; the renames wait for it.
+// Batches are committed strictly one after the other, in the order they came.
+let chain = Promise.resolve();
+parentPort.on('message', (batch) => {
+  chain = chain.then(() => commit(batch));
+});
+async function commit({ journalFd, position, frames, temps, finals, starts, ends }) {
   const data = Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength);
+  let synced;
+  try {
+    writeAll(journalFd, data, position);
+    synced = new Promise((resolve) => fs.fdatasync(journalFd, (e) => resolve(e ? failure(e) : null)));
+  } catch (e) {
+    synced = Promise.resolve(failure(e));
+  }
   const files = temps.map((temp, i) => {
     try {
       const fd = fs.openSync(temp, 'wx', 0o644);
@@ -49,20 +62,14 @@ parentPort.on('message', ({ journalFd, position, frames, temps, finals, starts, 
       return failure(e);
     }
   });
-  let journal = null;
-  try {
-    writeAll(journalFd, data, position);
-    fs.fdatasyncSync(journalFd);
-  } catch (e) {
-    journal = failure(e);
-  }
+  const journal = await synced;
   temps.forEach((temp, i) => {
     if (files[i]) return;
     if (journal) return drop(temp);
     try { fs.renameSync(temp, finals[i]); } catch (e) { files[i] = failure(e); drop(temp); }
   });
   parentPort.postMessage({ journal, files });
-});
+}
 `;
 
 type Raw = { message: string; code?: string } | null;
@@ -118,16 +125,17 @@ function toError(raw: Raw): Error | null {
 /** The same commit through libuv's pool: when the thread could not start, or after close. */
 async function commitInPool(batch: Batch): Promise<BatchResult> {
   const data = Buffer.from(batch.frames.buffer, batch.frames.byteOffset, batch.frames.byteLength);
+  const journalled = (async () => {
+    await writeAll(batch.journalFd, data, batch.position);
+    await call<void>((cb) => fdatasync(batch.journalFd, cb));
+  })().then(
+    () => null,
+    (error: Error) => error,
+  );
   const files = await Promise.all(
     batch.temps.map((temp, i) => createFile(temp, data.subarray(batch.starts[i], batch.ends[i])).then(() => null, (e: Error) => e)),
   );
-  let journal: Error | null = null;
-  try {
-    await writeAll(batch.journalFd, data, batch.position);
-    await call<void>((cb) => fdatasync(batch.journalFd, cb));
-  } catch (error) {
-    journal = error as Error;
-  }
+  const journal = await journalled;
   await Promise.all(
     batch.temps.map(async (temp, i) => {
       if (files[i]) return;

@@ -25,9 +25,11 @@ export interface BatchResult {
 
 /**
  * One thread that commits a folder's batches, one after the other, each with one message there and one back.
- * Measured here (ext4 on a 2-core VM), asking a thread for each file, and libuv's pool for the journal, cost about
- * 100 µs of CPU a file, most of it in waking threads; a batch in one message costs 55, and the event loop is free
- * for the requests meanwhile. Creating and renaming take the directory's lock, so more threads would only queue on it.
+ * Measured here (ext4 on a 2-core VM), a message to a thread for each file (and the journal written from the event
+ * loop through libuv's pool) cost about 100 µs of CPU a file, most of it in waking threads; a batch in one message
+ * costs 55-70, and the event loop is free for the requests meanwhile. Creating and renaming take the directory's
+ * lock, so more threads would only queue on it; two batches at a time made them smaller and cost more. The thread
+ * has the journal fdatasynced on libuv's pool (one wake-up a batch) while it creates the files.
  */
 const WORKER = `
 const { parentPort } = require('node:worker_threads');

@@ -16,7 +16,7 @@ import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from './load.mjs';
@@ -96,6 +96,10 @@ async function main() {
   goal('listener / express           ', 'listener', 'express', 2.5);
   goal('listener --record / listener ', 'record', 'listener', 0.7);
   console.log(`  listener --record / the disk alone (how near recording is to what the disk takes): ${median(pairs('record', 'disk')).toFixed(2)}`);
+  // What the goal asks of the machine: the recording listener's CPU time per event, at 0.7 of the listener's rate.
+  const cores = (0.7 * summary('listener').rps * summary('record').cpuUs) / 1e6;
+  console.log(`  CPU the recording listener would need for 0.7 of the listener's rate: ${cores.toFixed(2)} cores ` +
+    `(${availableParallelism()} here, the load generator's share included)`);
   for (const kind of ['record', 'disk', 'floor', 'express']) servers[kind].child.kill();
 
   const { child } = servers.listener;

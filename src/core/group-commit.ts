@@ -125,6 +125,7 @@ export class GroupCommitWriter {
     const finals = jobs.map((job) => join(this.dir, job.name));
     const temps = jobs.map((job) => join(this.dir, `.${job.name}.${process.pid}.tmp`));
     const result = await this.files.commit({ journalFd: journal.fd, position, frames, temps, finals, starts, ends });
+    if (result.journal) journal.release(position);
     journal.appended();
     jobs.forEach((job, i) => {
       const error = result.journal ?? result.files[i] ?? null;

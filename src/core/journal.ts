@@ -129,6 +129,14 @@ export class Journal {
     return position;
   }
 
+  /**
+   * Gives back the last reservation, whose append failed: the next append goes where it was, over whatever part of
+   * it was written. Past a gap, recovery would find nothing.
+   */
+  release(position: number): void {
+    this.size = position;
+  }
+
   /** After an append: keeps zeros written ahead of the next ones. */
   appended(): void {
     if (!this.zeroing && this.zeroedTo - this.size < this.chunk / 2) this.zeroAhead(Math.max(this.zeroedTo, this.size));

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FileWorker } from '../../../src/core/file-worker.js';
 import { GroupCommitWriter, removeAbandonedTemps } from '../../../src/core/group-commit.js';
 import { decodeRecords, JOURNAL_PREFIX } from '../../../src/core/journal.js';
 
@@ -56,6 +57,25 @@ describe('GroupCommitWriter', () => {
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     await expect(writer.write('after.json', 'still works')).resolves.toBe(join(dir, 'after.json'));
     expect(readFileSync(join(dir, 'after.json'), 'utf8')).toBe('still works');
+  });
+  it('after a batch the journal could not take, journals the next batches where it would have gone', async () => {
+    const writer = new GroupCommitWriter(dir);
+    await writer.write('1.json', 'one');
+    // The journal's write fails half-way (a full or failing disk): torn bytes, then an error, and no file.
+    const files = (writer as unknown as { files: FileWorker }).files;
+    const commit = files.commit.bind(files);
+    files.commit = async (batch) => {
+      files.commit = commit;
+      writeSync(batch.journalFd, Buffer.from('torn frame'), 0, 10, batch.position);
+      return { journal: Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }), files: batch.temps.map(() => null) };
+    };
+    await expect(writer.write('2.json', 'two')).rejects.toThrow('no space left');
+    await writer.write('3.json', 'three');
+    const journal = readdirSync(dir).find((n) => n.startsWith(JOURNAL_PREFIX))!;
+    // Recovery reads the journal up to its first bad frame: the third file must come before any.
+    expect(decodeRecords(readFileSync(join(dir, journal))).map((r) => r.name)).toEqual(['1.json', '3.json']);
+    expect(readdirSync(dir).filter((n) => !n.startsWith(JOURNAL_PREFIX)).sort()).toEqual(['1.json', '3.json']);
+    await writer.close();
   });
 });
 

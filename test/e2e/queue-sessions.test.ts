@@ -65,7 +65,7 @@ describe('switchyard queue on session-enabled entities (black-box)', () => {
     await send(world.client(), 'orders', sessionMessages(['x', 'y'], 2));
     const dir = await world.tempDir();
     const one = await sy(['queue', 'drain', 'orders', '--session', 'y', '--yes', '--out', 'y.ndjson', '--idle-timeout', '300ms'], dir);
-    expect(one.code).toBe(0);
+    expect(one.code, one.stderr).toBe(0);
     expect(lines(await readFile(join(dir, 'y.ndjson'), 'utf8')).map((m) => m.messageId)).toEqual(['y-0', 'y-1']);
     expect((await peekAll(world.client(), 'orders')).map((m) => m.messageId)).toEqual(['x-0', 'x-1']);
 

@@ -23,12 +23,12 @@ export interface JournalRecord {
 }
 
 export function encodeRecord(name: string, data: Buffer): Buffer {
-  return Buffer.from(encodeRecords([{ name, data }]).frames);
+  return encodeRecords([{ name, data }]).frames;
 }
 
 /** Frames for records, in one buffer of their own (not node's shared pool: it can be handed to another thread). */
 export interface EncodedRecords {
-  frames: Uint8Array;
+  frames: Buffer;
   /** Where each record's data starts and ends within `frames`. */
   starts: number[];
   ends: number[];

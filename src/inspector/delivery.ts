@@ -21,6 +21,11 @@ export interface Delivery {
   unchecked: boolean;
 }
 
+/** The body's length, without the copy that reading a live delivery's body makes. */
+export function bodyBytes(ev: DeliveryData): number {
+  return ev.bytes ?? ev.body.length;
+}
+
 export function attemptFromOutcome(
   n: number,
   outcome: DeliveryOutcome,
@@ -66,7 +71,7 @@ export function summarise(d: Delivery): DeliverySummary {
     receivedAt: ev.receivedAt,
     method: ev.method,
     path: ev.path,
-    bytes: ev.bytes ?? ev.body.length,
+    bytes: bodyBytes(ev),
     provider: ev.provider,
     type: ev.type,
     eventId: ev.id,

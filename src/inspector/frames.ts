@@ -1,4 +1,4 @@
-import { verdictOf, type Delivery } from './delivery.js';
+import { bodyBytes, verdictOf, type Delivery } from './delivery.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 // The constant stretches between a summary's values, joined where a value comes from a small set (fewer copies).
@@ -124,7 +124,7 @@ export class FrameWriter {
     this.raw(K.path);
     this.str(ev.path);
     this.raw(K.bytes);
-    this.num(ev.bytes ?? ev.body.length);
+    this.num(bodyBytes(ev));
     this.raw(K.provider);
     this.str(ev.provider);
     this.raw(K.type);

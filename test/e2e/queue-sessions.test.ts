@@ -40,18 +40,18 @@ describe('switchyard queue on session-enabled entities (black-box)', () => {
     for (const s of ['a', 'b', 'a']) expect((await sy(['queue', 'send', 'orders', '--body', s, '--session-id', s])).code).toBe(0);
 
     const list = await sy(['queue', 'sessions', 'orders', '--json']);
-    expect(list.code).toBe(0);
+    expect(list.code, list.stderr).toBe(0);
     expect(lines(list.stdout).map((l) => [l.sessionId, l.count])).toEqual([
       ['a', 2],
       ['b', 1],
     ]);
     const table = await sy(['queue', 'sessions', 'orders', '--state']);
-    expect(table.code).toBe(0);
+    expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/a\t2\t.*\tnull/);
 
     const dir = await world.tempDir();
     const drain = await sy(['queue', 'drain', 'orders', '--yes', '--json', '--out', 'o.ndjson', '--idle-timeout', '300ms'], dir);
-    expect(drain.code).toBe(0);
+    expect(drain.code, drain.stderr).toBe(0);
     expect(lines(drain.stdout).map((m) => [m.sessionId, m.body])).toEqual([
       ['a', 'a'],
       ['a', 'a'],
@@ -92,18 +92,18 @@ describe('switchyard queue on session-enabled entities (black-box)', () => {
     await r.close();
 
     const triage = await sy(['queue', 'triage', 'plain', '--by', 'session', '--json']);
-    expect(triage.code).toBe(0);
+    expect(triage.code, triage.stderr).toBe(0);
     expect(JSON.parse(triage.stdout).groups.map((g: { sessionId: string | null }) => g.sessionId).sort()).toEqual([null, 's1'].sort());
     const bad = await sy(['queue', 'triage', 'plain', '--by', 'colour']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--by .*reason, session, subject/);
 
     const result = await sy(['queue', 'resubmit', 'plain', '--to', 'retry', '--yes', '--json', '--idle-timeout', '300ms']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ resubmitted: 1, skipped: 1, target: 'retry' });
     expect(result.stderr).toMatch(/skipped dead letter lacks-session .*--session-id/);
     const given = await sy(['queue', 'resubmit', 'plain', '--to', 'retry', '--session-id', 'rescued', '--yes', '--idle-timeout', '300ms']);
-    expect(given.code).toBe(0);
+    expect(given.code, given.stderr).toBe(0);
     expect((await peekAll(world.client(), 'retry')).map((m) => [m.messageId, m.sessionId])).toEqual([
       ['has-session', 's1'],
       ['lacks-session', 'rescued'],
@@ -113,10 +113,10 @@ describe('switchyard queue on session-enabled entities (black-box)', () => {
   it('purge of a session entity: --session purges one (exit 0, --json), then every session; --session with --dlq is exit 2', async () => {
     await send(world.client(), 'orders', sessionMessages(['p', 'q'], 3));
     const one = await sy(['queue', 'purge', 'orders', '--session', 'p', '--yes', '--json', '--idle-timeout', '300ms']);
-    expect(one.code).toBe(0);
+    expect(one.code, one.stderr).toBe(0);
     expect(JSON.parse(one.stdout)).toEqual({ purged: 3, skipped: 0, dryRun: false });
     const rest = await sy(['queue', 'purge', 'orders', '--yes', '--idle-timeout', '300ms']);
-    expect(rest.code).toBe(0);
+    expect(rest.code, rest.stderr).toBe(0);
     expect(rest.stderr).toMatch(/purged 3 messages from orders/);
     expect(world.emulator.entityCounts('orders')?.total).toBe(0);
     const dlq = await sy(['queue', 'purge', 'orders', '--dlq', '--session', 'p', '--yes']);

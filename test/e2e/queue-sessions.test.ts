@@ -7,7 +7,9 @@ import { QueueWorld, lines, peekAll, send } from '../integration/queue/support.j
 
 /* The queue commands on session-enabled entities, through bin/switchyard.js: output, stderr and exit codes. */
 
-const LOCK_MS = 800;
+// Short, so that the kill tests see locks expire soon; not so short that a slow CI machine loses a session's lock
+// between accepting it and the next receive (at 800 ms, drain exited 4 there on "the session lock has expired").
+const LOCK_MS = 2000;
 const QUEUES = ['orders', 'plain', 'retry', 'kill-1', 'kill-2'];
 const world = new QueueWorld();
 const runs: CliResult[] = [];
